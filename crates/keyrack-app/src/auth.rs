@@ -1,0 +1,172 @@
+//! Logging in and accepting links: the two ways a person proves who they are.
+//!
+//! Every failure of `authenticate` looks the same from outside — unknown user, wrong password,
+//! blocked, no password yet, throttled — and costs one argon2 verification, against a dummy
+//! hash when there is no usable one, so that neither the answer nor its timing tells them apart.
+
+use keyrack_core::FieldErrors;
+use keyrack_core::access::{Action, Effect, decide};
+use keyrack_core::password::{MAX_LENGTH, PasswordContext, check, normalize};
+use keyrack_core::throttle::{ThrottlePolicy, is_locked};
+use keyrack_store::records::LinkPurpose;
+use keyrack_store::{StoreError, repo};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::audit::{Event, append};
+use crate::secrets::digest;
+use crate::views::PersonView;
+use crate::{Actor, App, AppError, AppResult, Origin};
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptLink {
+    pub token: String,
+    pub password: String,
+}
+
+impl App {
+    /// Checks a username and password; answers the person, or `InvalidCredentials` whatever
+    /// the reason.
+    pub async fn authenticate(&self, origin: &Origin, slug: &str, input: Credentials) -> AppResult<PersonView> {
+        let tenant = self.tenant_by_slug(slug).await?;
+        // Far longer than any acceptable password: refuse before spending a hash on it.
+        if input.password.len() > MAX_LENGTH * 4 || input.username.len() > 1024 {
+            return Err(AppError::InvalidCredentials);
+        }
+        let password = normalize(&input.password);
+        let mut conn = self.store.read().await?;
+        let login = repo::logins::by_username(&mut conn, tenant.id(), &input.username).await?;
+        drop(conn);
+        let now = self.now();
+        let policy = ThrottlePolicy::per_account();
+        let usable = login.as_ref().filter(|l| {
+            let failures = u32::try_from(l.failed_logins).unwrap_or(u32::MAX);
+            l.state.can_log_in() && !l.last_failed_at.is_some_and(|at| is_locked(&policy, failures, at, now))
+        });
+        let stored = usable.and_then(|l| l.password_hash.clone());
+        let verified = self.hasher.verify(password.clone(), stored.clone()).await?;
+        let Some(login) = login else { return Err(AppError::InvalidCredentials) };
+        if !verified {
+            // Counted by a single UPDATE, so concurrent failures each count.
+            let mut conn = self.store.read().await?;
+            repo::logins::record_failure(&mut conn, &login.person_id, now).await?;
+            return Err(AppError::InvalidCredentials);
+        }
+        let rehash = match &stored {
+            Some(h) if self.hasher.needs_rehash(h) => Some(self.hasher.hash(password).await?),
+            _ => None,
+        };
+
+        let mut tx = self.store.begin().await?;
+        repo::people::lock(&mut tx, tenant.id(), &login.person_id).await?;
+        let person = repo::people::get(&mut tx, tenant.id(), &login.person_id).await?.ok_or(AppError::InvalidCredentials)?;
+        let mut current = repo::logins::get(&mut tx, tenant.id(), &login.person_id).await?.ok_or(AppError::InvalidCredentials)?;
+        // The login may have changed while the hash was checked (blocked, password changed).
+        if current.password_hash != stored {
+            return Err(AppError::InvalidCredentials);
+        }
+        let transition =
+            decide(current.state, current.state_before_block, Action::LogIn).map_err(|_| AppError::InvalidCredentials)?;
+        if transition.effects.contains(&Effect::RevokeResetLinks) {
+            repo::links::revoke(&mut tx, &current.person_id, Some(LinkPurpose::Reset), now).await?;
+        }
+        let from = current.state;
+        current.state = transition.to;
+        current.last_login_at = Some(now);
+        current.failed_logins = 0;
+        current.last_failed_at = None;
+        if let Some(h) = rehash {
+            current.password_hash = Some(h);
+        }
+        current.updated_at = now;
+        repo::logins::update(&mut tx, &current).await?;
+        let actor = Actor::Person { id: person.id.clone(), tenant_id: tenant.id().to_owned(), label: person.display_name() };
+        let mut event = Event::new(tenant.id(), &actor, origin, now, "login", Some(&person.id), &person.display_name());
+        if from != transition.to {
+            event = event
+                .before(serde_json::json!({"state": from.as_str()}))
+                .after(serde_json::json!({"state": transition.to.as_str()}));
+        }
+        append(&mut tx, event).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        let mut conn = self.store.read().await?;
+        self.person_view(&mut conn, &tenant, person, Some(current)).await
+    }
+
+    /// Sets a password through an invitation or reset link. An unknown, used or expired token
+    /// answers `LinkInvalid`, whichever it was; a password that breaks the policy answers the
+    /// broken rules and leaves the link usable.
+    pub async fn accept_link(&self, origin: &Origin, slug: &str, input: AcceptLink) -> AppResult<PersonView> {
+        let tenant = self.tenant_by_slug(slug).await.map_err(|_| AppError::LinkInvalid)?;
+        let now = self.now();
+        let hash = digest(input.token.trim());
+        let mut conn = self.store.read().await?;
+        let link = repo::links::by_hash(&mut conn, tenant.id(), &hash)
+            .await?
+            .filter(|l| l.used_at.is_none() && l.expires_at > now)
+            .ok_or(AppError::LinkInvalid)?;
+        let person = repo::people::get(&mut conn, tenant.id(), &link.person_id).await?.ok_or(AppError::LinkInvalid)?;
+        let login = repo::logins::get(&mut conn, tenant.id(), &link.person_id).await?.ok_or(AppError::LinkInvalid)?;
+        drop(conn);
+        let words = [tenant.record.name.as_str(), person.first_name.as_str(), person.last_name.as_str()];
+        let ctx = PasswordContext { username: Some(&login.username), email: person.email.as_deref(), words: &words };
+        let normalized =
+            check(&tenant.settings.password, &input.password, &ctx).map_err(|e| AppError::Validation(FieldErrors(e)))?;
+        let password_hash = self.hasher.hash(normalized).await?;
+
+        let mut tx = self.store.begin().await?;
+        repo::people::lock(&mut tx, tenant.id(), &link.person_id).await?;
+        // The one statement that decides which of several concurrent uses wins.
+        if !repo::links::consume(&mut tx, &link.id, now).await? {
+            return Err(AppError::LinkInvalid);
+        }
+        let mut current = repo::logins::get(&mut tx, tenant.id(), &link.person_id).await?.ok_or(AppError::LinkInvalid)?;
+        let transition =
+            decide(current.state, current.state_before_block, Action::AcceptLink).map_err(|_| AppError::LinkInvalid)?;
+        let before = self.login_json(&mut tx, &current).await?;
+        for effect in &transition.effects {
+            match effect {
+                Effect::StorePassword => {
+                    current.password_hash = Some(password_hash.clone());
+                    current.must_change_password = false;
+                    current.failed_logins = 0;
+                    current.last_failed_at = None;
+                }
+                Effect::RevokeLinks => {
+                    repo::links::revoke(&mut tx, &current.person_id, None, now).await?;
+                }
+                Effect::RevokeSessions => {
+                    repo::sessions::delete_for_person(&mut tx, &current.person_id).await?;
+                }
+                _ => {}
+            }
+        }
+        current.state = transition.to;
+        current.updated_at = now;
+        repo::logins::update(&mut tx, &current).await?;
+        let after = self.login_json(&mut tx, &current).await?;
+        let actor = Actor::Person { id: person.id.clone(), tenant_id: tenant.id().to_owned(), label: person.display_name() };
+        let action = match link.purpose {
+            LinkPurpose::Invitation => "access.accept_invitation",
+            LinkPurpose::Reset => "access.accept_reset",
+        };
+        append(
+            &mut tx,
+            Event::new(tenant.id(), &actor, origin, now, action, Some(&person.id), &person.display_name())
+                .before(before)
+                .after(after),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        let mut conn = self.store.read().await?;
+        self.person_view(&mut conn, &tenant, person, Some(current)).await
+    }
+}

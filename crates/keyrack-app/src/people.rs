@@ -1,0 +1,647 @@
+//! People: create, read, change, delete, list; their role, permissions and branch scope;
+//! the e-mail categories they receive; and the diagnosis of why they can or cannot log in.
+
+use std::collections::BTreeMap;
+
+use keyrack_core::access::AccessState;
+use keyrack_core::authz::ADMINISTRATOR;
+use keyrack_core::diagnosis::{LoginFacts, diagnose};
+use keyrack_core::throttle::{ThrottlePolicy, is_locked, locked_until};
+use keyrack_core::types::{Email, Locale, PersonKind, parse_name, parse_phone};
+use keyrack_core::{FieldError, FieldErrors};
+use keyrack_store::records::{LinkPurpose, LoginRecord, PersonRecord, search_text};
+use keyrack_store::repo::people::PeopleFilter;
+use keyrack_store::{Conn, StoreError, repo};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::audit::{Event, append};
+use crate::tenants::Tenant;
+use crate::views::{AccessView, DiagnosisView, Page, PersonView, ReasonView, opt_time};
+use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
+
+/// A new person (SPEC §5: the person fields without `id` and `access`).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPerson {
+    /// `staff`, `owner`, `guest` or `contact`.
+    pub kind: String,
+    #[serde(default)]
+    pub salutation: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phones: Option<Vec<String>>,
+    /// Defaults to the tenant's language.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// E-mail categories; none unless given.
+    #[serde(default)]
+    pub notifications: Option<Vec<String>>,
+}
+
+/// Changes to a person; absent fields stay as they are, an empty `email` removes the address.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonPatch {
+    pub kind: Option<String>,
+    pub salutation: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phones: Option<Vec<String>>,
+    pub language: Option<String>,
+    pub notifications: Option<Vec<String>>,
+}
+
+/// Role, extra permissions and branch scope of a login.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleAssignment {
+    /// The role's name, or null for none.
+    pub role: Option<String>,
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// `"all"` or a list of branch ids.
+    #[schema(value_type = Object)]
+    #[serde(default = "all_branches")]
+    pub branches: serde_json::Value,
+}
+
+fn all_branches() -> serde_json::Value {
+    serde_json::Value::String("all".into())
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Notifications {
+    pub notifications: Vec<String>,
+}
+
+/// Query of the people list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleQuery {
+    /// Words to find in names, e-mail, username and phone numbers.
+    pub q: Option<String>,
+    /// An access state.
+    pub state: Option<String>,
+    /// A person kind.
+    pub kind: Option<String>,
+    /// A role name.
+    pub role: Option<String>,
+    /// A branch id.
+    pub branch: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// Parsed person fields, shared by create, change and (later) import.
+struct PersonFields {
+    kind: PersonKind,
+    salutation: String,
+    first_name: String,
+    last_name: String,
+    email: Option<String>,
+    phones: Vec<String>,
+    language: Locale,
+    notifications: Vec<String>,
+}
+
+impl App {
+    fn parse_notifications(&self, raw: &[String]) -> Result<Vec<String>, FieldError> {
+        let mut out: Vec<String> = Vec::new();
+        for c in raw {
+            let c = c.trim();
+            if !self.config.email_categories.iter().any(|k| k == c) {
+                return Err(FieldError::new("notifications", "unknown_category", format!("'{c}' is not an e-mail category"))
+                    .with_param("allowed", self.config.email_categories.join(", ")));
+            }
+            if !out.iter().any(|o| o == c) {
+                out.push(c.to_owned());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    fn parse_person(&self, base: PersonFields, patch: PersonPatch) -> Result<PersonFields, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let mut f = base;
+        if let Some(k) = patch.kind {
+            f.kind = errors.take(PersonKind::parse(&k)).unwrap_or(f.kind);
+        }
+        if let Some(s) = patch.salutation {
+            f.salutation = errors.take(parse_name("salutation", &s)).unwrap_or_default();
+        }
+        if let Some(s) = patch.first_name {
+            f.first_name = errors.take(parse_name("first_name", &s)).unwrap_or_default();
+        }
+        if let Some(s) = patch.last_name {
+            f.last_name = errors.take(parse_name("last_name", &s)).unwrap_or_default();
+        }
+        if let Some(e) = patch.email {
+            f.email = if e.trim().is_empty() { None } else { errors.take(Email::parse(&e)).map(|e| e.as_str().to_owned()) };
+        }
+        if let Some(phones) = patch.phones {
+            f.phones = phones
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.trim().is_empty())
+                .filter_map(|(i, p)| errors.take(parse_phone(p).map_err(|e| e.at(format!("phones[{i}]")))))
+                .collect();
+        }
+        if let Some(l) = patch.language {
+            f.language = errors.take(Locale::parse(&l)).unwrap_or(f.language);
+        }
+        if let Some(n) = patch.notifications {
+            f.notifications = errors.take(self.parse_notifications(&n)).unwrap_or_default();
+        }
+        if f.first_name.is_empty() && f.last_name.is_empty() && f.email.is_none() {
+            errors.push(FieldError::new("last_name", "name_required", "give a first name, a last name or an e-mail address"));
+        }
+        errors.into_result().map(|()| f)
+    }
+
+    pub async fn create_person(&self, actor: &Actor, origin: &Origin, slug: &str, input: NewPerson) -> AppResult<PersonView> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Tenant).await?;
+        let mut errors = FieldErrors::default();
+        let kind = errors.take(PersonKind::parse(&input.kind));
+        let base = PersonFields {
+            kind: kind.unwrap_or(PersonKind::Contact),
+            salutation: String::new(),
+            first_name: String::new(),
+            last_name: String::new(),
+            email: None,
+            phones: Vec::new(),
+            language: tenant.record.language,
+            notifications: Vec::new(),
+        };
+        let patch = PersonPatch {
+            kind: None,
+            salutation: input.salutation,
+            first_name: input.first_name,
+            last_name: input.last_name,
+            email: input.email,
+            phones: input.phones,
+            language: input.language,
+            notifications: input.notifications,
+        };
+        let parsed = self.parse_person(base, patch);
+        if let Err(e) = &parsed {
+            errors.0.extend(e.0.iter().cloned());
+        }
+        errors.into_result()?;
+        let f = parsed?;
+        let now = self.now();
+        let person = PersonRecord {
+            id: new_id(),
+            tenant_id: tenant.id().to_owned(),
+            kind: f.kind,
+            salutation: f.salutation,
+            first_name: f.first_name,
+            last_name: f.last_name,
+            email: f.email,
+            phones: f.phones,
+            language: f.language,
+            notifications: f.notifications,
+            created_at: now,
+            updated_at: now,
+            version: 0,
+        };
+        let mut tx = self.store.begin().await?;
+        repo::people::insert(&mut tx, &person, &search_text(&person, None)).await?;
+        append(
+            &mut tx,
+            Event::new(tenant.id(), actor, origin, now, "person.created", Some(&person.id), &person.display_name())
+                .after(person_json(&person)),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.person(actor, slug, &person.id).await
+    }
+
+    pub async fn person(&self, actor: &Actor, slug: &str, id: &str) -> AppResult<PersonView> {
+        let tenant = self.tenant(actor, slug).await?;
+        let mut conn = self.store.read().await?;
+        let person = repo::people::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        let login = repo::logins::get(&mut conn, tenant.id(), id).await?;
+        self.person_view(&mut conn, &tenant, person, login).await
+    }
+
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        slug: &str,
+        id: &str,
+        patch: PersonPatch,
+    ) -> AppResult<PersonView> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Person(id)).await?;
+        let mut tx = self.store.begin().await?;
+        if !repo::people::lock(&mut tx, tenant.id(), id).await? {
+            return Err(AppError::NotFound);
+        }
+        let before = repo::people::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        let login = repo::logins::get(&mut tx, tenant.id(), id).await?;
+        let base = PersonFields {
+            kind: before.kind,
+            salutation: before.salutation.clone(),
+            first_name: before.first_name.clone(),
+            last_name: before.last_name.clone(),
+            email: before.email.clone(),
+            phones: before.phones.clone(),
+            language: before.language,
+            notifications: before.notifications.clone(),
+        };
+        let f = self.parse_person(base, patch)?;
+        if f.kind != before.kind && login.as_ref().is_some_and(|l| l.state.has_login()) && !tenant.settings.module_enabled(f.kind)
+        {
+            return Err(AppError::conflict(
+                "module_off",
+                format!("people of kind '{}' cannot have access in this tenant; remove access first", f.kind),
+            ));
+        }
+        let now = self.now();
+        let after = PersonRecord {
+            kind: f.kind,
+            salutation: f.salutation,
+            first_name: f.first_name,
+            last_name: f.last_name,
+            email: f.email,
+            phones: f.phones,
+            language: f.language,
+            notifications: f.notifications,
+            updated_at: now,
+            ..before.clone()
+        };
+        let (b, a) = diff(&person_json(&before), &person_json(&after));
+        if !a.is_empty() {
+            repo::people::update(&mut tx, &after, &search_text(&after, login.as_ref().map(|l| l.username.as_str()))).await?;
+            append(
+                &mut tx,
+                Event::new(tenant.id(), actor, origin, now, "person.updated", Some(id), &after.display_name())
+                    .before(serde_json::Value::Object(b))
+                    .after(serde_json::Value::Object(a)),
+            )
+            .await?;
+            tx.commit().await.map_err(StoreError::from)?;
+        }
+        self.person(actor, slug, id).await
+    }
+
+    /// Deletes the person and their login; their audit events stay with the name redacted.
+    pub async fn delete_person(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<()> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Person(id)).await?;
+        let mut tx = self.store.begin().await?;
+        if !repo::people::lock(&mut tx, tenant.id(), id).await? {
+            return Err(AppError::NotFound);
+        }
+        if let Some(login) = repo::logins::get(&mut tx, tenant.id(), id).await? {
+            self.refuse_if_last_administrator(&mut tx, &tenant, &login).await?;
+        }
+        repo::people::delete(&mut tx, tenant.id(), id).await?;
+        repo::audit::redact_subject(&mut tx, tenant.id(), id, "(deleted person)").await?;
+        append(&mut tx, Event::new(tenant.id(), actor, origin, self.now(), "person.deleted", Some(id), "(deleted person)"))
+            .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    pub async fn people(&self, actor: &Actor, slug: &str, query: PeopleQuery) -> AppResult<Page<PersonView>> {
+        let tenant = self.tenant(actor, slug).await?;
+        let mut errors = FieldErrors::default();
+        let mut conn = self.store.read().await?;
+        let role_id = match &query.role {
+            Some(name) => match repo::roles::by_name(&mut conn, tenant.id(), name).await? {
+                Some(r) => Some(r.id),
+                None => {
+                    errors.push(FieldError::new("role", "unknown_role", format!("'{name}' is not a role of this tenant")));
+                    None
+                }
+            },
+            None => None,
+        };
+        let filter = PeopleFilter {
+            q: query.q.filter(|q| !q.trim().is_empty()),
+            state: query.state.as_deref().and_then(|s| errors.take(AccessState::parse(s))),
+            kind: query.kind.as_deref().and_then(|k| errors.take(PersonKind::parse(k))),
+            role_id,
+            branch_id: query.branch,
+            after: query.cursor,
+            within_branches: None,
+        };
+        errors.into_result()?;
+        let limit = query.limit.unwrap_or(50).clamp(1, 200);
+        let mut rows = repo::people::list(&mut conn, tenant.id(), &filter, limit + 1).await?;
+        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let next_cursor = if more { rows.last().map(|p| p.id.clone()) } else { None };
+        let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
+        let mut logins: BTreeMap<String, LoginRecord> =
+            repo::logins::for_people(&mut conn, tenant.id(), &ids).await?.into_iter().map(|l| (l.person_id.clone(), l)).collect();
+        let mut items = Vec::with_capacity(rows.len());
+        for p in rows {
+            let login = logins.remove(&p.id);
+            items.push(self.person_view(&mut conn, &tenant, p, login).await?);
+        }
+        Ok(Page { items, next_cursor })
+    }
+
+    pub async fn set_notifications(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        slug: &str,
+        id: &str,
+        input: Notifications,
+    ) -> AppResult<PersonView> {
+        let patch = PersonPatch { notifications: Some(input.notifications), ..PersonPatch::default() };
+        self.update_person(actor, origin, slug, id, patch).await
+    }
+
+    /// Sets role, extra permissions and branch scope of a login.
+    pub async fn assign_role(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        slug: &str,
+        id: &str,
+        input: RoleAssignment,
+    ) -> AppResult<PersonView> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Person(id)).await?;
+        let mut errors = FieldErrors::default();
+        let permissions = errors.take(self.known_permissions("permissions", &input.permissions));
+        let mut tx = self.store.begin().await?;
+        if !repo::people::lock(&mut tx, tenant.id(), id).await? {
+            return Err(AppError::NotFound);
+        }
+        let branches = match &input.branches {
+            serde_json::Value::String(s) if s == "all" => Some(None),
+            serde_json::Value::Array(items) => {
+                let mut ids = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let found = match item.as_str() {
+                        Some(b) => repo::branches::get(&mut tx, tenant.id(), b).await?,
+                        None => None,
+                    };
+                    match found {
+                        Some(b) if !ids.contains(&b.id) => ids.push(b.id),
+                        Some(_) => {}
+                        None => errors.push(FieldError::new(
+                            format!("branches[{i}]"),
+                            "unknown_branch",
+                            "is not a branch of this tenant",
+                        )),
+                    }
+                }
+                ids.sort();
+                Some(Some(ids))
+            }
+            _ => {
+                errors.push(FieldError::new("branches", "invalid_branches", "must be \"all\" or a list of branch ids"));
+                None
+            }
+        };
+        let role = match &input.role {
+            Some(name) => match repo::roles::by_name(&mut tx, tenant.id(), name).await? {
+                Some(r) => Some(r),
+                None => {
+                    errors.push(FieldError::new("role", "unknown_role", format!("'{name}' is not a role of this tenant")));
+                    None
+                }
+            },
+            None => None,
+        };
+        errors.into_result()?;
+        let (Some(permissions), Some(branches)) = (permissions, branches) else {
+            return Err(AppError::Internal("unreachable".into()));
+        };
+        let mut login = repo::logins::get(&mut tx, tenant.id(), id).await?.ok_or(keyrack_core::access::Refusal {
+            code: keyrack_core::access::RefusalCode::AccessNotGranted,
+            action: keyrack_core::access::Action::Grant,
+            state: AccessState::None,
+        })?;
+        let before = self.login_json(&mut tx, &login).await?;
+        let keeps_admin = role.as_ref().is_some_and(|r| r.name == ADMINISTRATOR);
+        if !keeps_admin {
+            self.refuse_if_last_administrator(&mut tx, &tenant, &login).await?;
+        }
+        login.role_id = role.map(|r| r.id);
+        login.permissions = permissions;
+        login.branches = branches;
+        let now = self.now();
+        login.updated_at = now;
+        repo::logins::update(&mut tx, &login).await?;
+        let after = self.login_json(&mut tx, &login).await?;
+        let person = repo::people::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        append(
+            &mut tx,
+            Event::new(tenant.id(), actor, origin, now, "access.role", Some(id), &person.display_name())
+                .before(before)
+                .after(after),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.person(actor, slug, id).await
+    }
+
+    pub async fn diagnosis(&self, actor: &Actor, slug: &str, id: &str) -> AppResult<DiagnosisView> {
+        let tenant = self.tenant(actor, slug).await?;
+        let mut conn = self.store.read().await?;
+        let person = repo::people::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        let login = repo::logins::get(&mut conn, tenant.id(), id).await?;
+        let facts = self.login_facts(&mut conn, &tenant, &person, login.as_ref()).await?;
+        let d = diagnose(&facts, self.now());
+        Ok(DiagnosisView {
+            can_log_in: d.can_log_in,
+            reasons: d
+                .reasons
+                .into_iter()
+                .map(|r| ReasonView { code: r.code.to_owned(), message: r.message, params: r.params.into_iter().collect() })
+                .collect(),
+        })
+    }
+
+    /// Refuses to take the administrator role away from the tenant's last administrator:
+    /// a tenant must never lock itself out (409 `last_administrator`).
+    pub(crate) async fn refuse_if_last_administrator(
+        &self,
+        conn: &mut Conn,
+        tenant: &Tenant,
+        login: &LoginRecord,
+    ) -> AppResult<()> {
+        let admin_role = self.administrator_role_id(conn, tenant.id()).await?;
+        if login.role_id.as_deref() == Some(admin_role.as_str())
+            && login.state != AccessState::Blocked
+            && repo::logins::count_administrators(conn, tenant.id(), &admin_role).await? <= 1
+        {
+            return Err(AppError::conflict(
+                "last_administrator",
+                "this is the tenant's last administrator; make someone else administrator first",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn login_facts(
+        &self,
+        conn: &mut Conn,
+        tenant: &Tenant,
+        person: &PersonRecord,
+        login: Option<&LoginRecord>,
+    ) -> AppResult<LoginFacts> {
+        let invitation = match login {
+            Some(l) => repo::links::newest_unused(conn, &l.person_id, LinkPurpose::Invitation).await?,
+            None => None,
+        };
+        let reset = match login {
+            Some(l) => repo::links::newest_unused(conn, &l.person_id, LinkPurpose::Reset).await?,
+            None => None,
+        };
+        let shared = match &person.email {
+            Some(e) => repo::people::with_email(conn, tenant.id(), e).await?.len().saturating_sub(1),
+            None => 0,
+        };
+        let policy = ThrottlePolicy::per_account();
+        Ok(LoginFacts {
+            state: login.map_or(AccessState::None, |l| l.state),
+            has_password: login.is_some_and(|l| l.password_hash.is_some()),
+            module_enabled: tenant.settings.module_enabled(person.kind),
+            invitation_expires_at: invitation.as_ref().map(|l| l.expires_at),
+            invitation_sent_at: invitation.as_ref().map(|l| l.created_at),
+            reset_expires_at: reset.as_ref().map(|l| l.expires_at),
+            locked_until: login.and_then(|l| {
+                let failures = u32::try_from(l.failed_logins).unwrap_or(u32::MAX);
+                l.last_failed_at.and_then(|at| locked_until(&policy, failures, at))
+            }),
+            email_shared_with: u32::try_from(shared).unwrap_or(u32::MAX),
+            must_change_password: login.is_some_and(|l| l.must_change_password),
+            last_login_at: login.and_then(|l| l.last_login_at),
+        })
+    }
+
+    pub(crate) async fn person_view(
+        &self,
+        conn: &mut Conn,
+        tenant: &Tenant,
+        person: PersonRecord,
+        login: Option<LoginRecord>,
+    ) -> AppResult<PersonView> {
+        let facts = self.login_facts(conn, tenant, &person, login.as_ref()).await?;
+        let now = self.now();
+        let mut flags = Vec::new();
+        if facts.state == AccessState::Invited && facts.invitation_expires_at.is_some_and(|at| at <= now) {
+            flags.push("invitation_expired".to_owned());
+        }
+        if facts.email_shared_with > 0 {
+            flags.push("email_shared".to_owned());
+        }
+        if let Some(l) = &login {
+            let failures = u32::try_from(l.failed_logins).unwrap_or(u32::MAX);
+            if l.last_failed_at.is_some_and(|at| is_locked(&ThrottlePolicy::per_account(), failures, at, now)) {
+                flags.push("locked".to_owned());
+            }
+            if l.must_change_password {
+                flags.push("must_change_password".to_owned());
+            }
+            if l.last_login_at.is_none() {
+                flags.push("never_logged_in".to_owned());
+            }
+        }
+        let role = match login.as_ref().and_then(|l| l.role_id.as_deref()) {
+            Some(rid) => repo::roles::get(conn, tenant.id(), rid).await?.map(|r| r.name),
+            None => None,
+        };
+        let state = login.as_ref().map_or(AccessState::None, |l| l.state);
+        Ok(PersonView {
+            access: AccessView {
+                state: state.as_str().into(),
+                label: state.label_en().into(),
+                username: login.as_ref().map(|l| l.username.clone()),
+                role,
+                permissions: login.as_ref().map(|l| l.permissions.clone()).unwrap_or_default(),
+                branches: branches_json(login.as_ref().and_then(|l| l.branches.as_ref())),
+                must_change_password: login.as_ref().is_some_and(|l| l.must_change_password),
+                last_login_at: opt_time(login.as_ref().and_then(|l| l.last_login_at)),
+                flags,
+            },
+            id: person.id,
+            kind: person.kind.as_str().into(),
+            salutation: person.salutation,
+            first_name: person.first_name,
+            last_name: person.last_name,
+            email: person.email,
+            phones: person.phones,
+            language: person.language.as_str().into(),
+            notifications: person.notifications,
+            created_at: crate::clock::rfc3339(person.created_at),
+            updated_at: crate::clock::rfc3339(person.updated_at),
+            link: None,
+            password: None,
+        })
+    }
+
+    /// The login's access facts for audit events (never the password hash).
+    pub(crate) async fn login_json(&self, conn: &mut Conn, login: &LoginRecord) -> AppResult<serde_json::Value> {
+        let role = match &login.role_id {
+            Some(rid) => repo::roles::get(conn, &login.tenant_id, rid).await?.map(|r| r.name),
+            None => None,
+        };
+        Ok(serde_json::json!({
+            "state": login.state.as_str(),
+            "username": login.username,
+            "role": role,
+            "permissions": login.permissions,
+            "branches": branches_json(login.branches.as_ref()),
+        }))
+    }
+}
+
+pub(crate) fn branches_json(branches: Option<&Vec<String>>) -> serde_json::Value {
+    match branches {
+        None => serde_json::Value::String("all".into()),
+        Some(ids) => serde_json::Value::from(ids.clone()),
+    }
+}
+
+fn person_json(p: &PersonRecord) -> serde_json::Value {
+    serde_json::json!({
+        "kind": p.kind.as_str(),
+        "salutation": p.salutation,
+        "first_name": p.first_name,
+        "last_name": p.last_name,
+        "email": p.email,
+        "phones": p.phones,
+        "language": p.language.as_str(),
+        "notifications": p.notifications,
+    })
+}
+
+type JsonMap = serde_json::Map<String, serde_json::Value>;
+
+/// The fields that differ, as (before, after).
+fn diff(before: &serde_json::Value, after: &serde_json::Value) -> (JsonMap, JsonMap) {
+    let (mut b, mut a) = (JsonMap::new(), JsonMap::new());
+    if let (Some(bo), Some(ao)) = (before.as_object(), after.as_object()) {
+        for (k, av) in ao {
+            let bv = bo.get(k).cloned().unwrap_or(serde_json::Value::Null);
+            if &bv != av {
+                b.insert(k.clone(), bv);
+                a.insert(k.clone(), av.clone());
+            }
+        }
+    }
+    (b, a)
+}

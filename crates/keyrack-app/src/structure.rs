@@ -1,0 +1,237 @@
+//! A tenant's branches and roles.
+
+use std::collections::BTreeSet;
+
+use keyrack_core::FieldError;
+use keyrack_core::authz::ADMINISTRATOR;
+use keyrack_store::records::{BranchRecord, RoleRecord};
+use keyrack_store::{StoreError, repo};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::audit::{Event, append};
+use crate::views::{BranchView, RoleView};
+use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BranchInput {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleInput {
+    pub name: String,
+    pub permissions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolePermissions {
+    pub permissions: Vec<String>,
+}
+
+fn branch_name(raw: &str) -> Result<String, FieldError> {
+    let name = keyrack_core::types::parse_name("name", raw)?;
+    if name.is_empty() {
+        return Err(FieldError::new("name", "required", "must not be empty"));
+    }
+    Ok(name)
+}
+
+fn branch_view(b: BranchRecord) -> BranchView {
+    BranchView { id: b.id, name: b.name }
+}
+
+pub(crate) fn role_view(r: RoleRecord) -> RoleView {
+    RoleView { editable: r.name != ADMINISTRATOR, id: r.id, name: r.name, permissions: r.permissions, builtin: r.builtin }
+}
+
+fn role_name(raw: &str) -> Result<String, FieldError> {
+    let name = raw.trim();
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    if !ok {
+        return Err(FieldError::new(
+            "name",
+            "invalid_role_name",
+            "role names use 1 to 64 lower-case letters, digits, '_' and '-'",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+impl App {
+    /// Checks that each permission exists (Keyrack's own or the operator's catalogue).
+    pub(crate) fn known_permissions(&self, field: &str, raw: &[String]) -> Result<Vec<String>, FieldError> {
+        let all = self.config.all_permissions();
+        let mut out = BTreeSet::new();
+        for p in raw {
+            let p = p.trim();
+            if !all.iter().any(|a| a == p) {
+                return Err(FieldError::new(field, "unknown_permission", format!("'{p}' is not a known permission"))
+                    .with_param("permission", p));
+            }
+            out.insert(p.to_owned());
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    pub async fn branches(&self, actor: &Actor, slug: &str) -> AppResult<Vec<BranchView>> {
+        let tenant = self.tenant(actor, slug).await?;
+        let mut conn = self.store.read().await?;
+        Ok(repo::branches::list(&mut conn, tenant.id()).await?.into_iter().map(branch_view).collect())
+    }
+
+    pub async fn create_branch(&self, actor: &Actor, origin: &Origin, slug: &str, input: BranchInput) -> AppResult<BranchView> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Tenant).await?;
+        let name = branch_name(&input.name)?;
+        let now = self.now();
+        let record = BranchRecord { id: new_id(), tenant_id: tenant.id().to_owned(), name, created_at: now };
+        let mut tx = self.store.begin().await?;
+        match repo::branches::insert(&mut tx, &record).await {
+            Err(e) if e.is_unique_violation() => {
+                return Err(FieldError::new("name", "taken", "another branch already has this name").into());
+            }
+            r => r?,
+        }
+        append(&mut tx, Event::new(tenant.id(), actor, origin, now, "branch.created", Some(&record.id), &record.name)).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(branch_view(record))
+    }
+
+    pub async fn rename_branch(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        slug: &str,
+        id: &str,
+        input: BranchInput,
+    ) -> AppResult<BranchView> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Branch(id)).await?;
+        let name = branch_name(&input.name)?;
+        let mut tx = self.store.begin().await?;
+        let before = repo::branches::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        match repo::branches::rename(&mut tx, tenant.id(), id, &name).await {
+            Err(e) if e.is_unique_violation() => {
+                return Err(FieldError::new("name", "taken", "another branch already has this name").into());
+            }
+            r => r?,
+        };
+        append(
+            &mut tx,
+            Event::new(tenant.id(), actor, origin, self.now(), "branch.renamed", Some(id), &name)
+                .before(serde_json::json!({"name": before.name}))
+                .after(serde_json::json!({"name": name})),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(BranchView { id: id.to_owned(), name })
+    }
+
+    pub async fn delete_branch(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<()> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Branch(id)).await?;
+        let mut tx = self.store.begin().await?;
+        let before = repo::branches::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        repo::branches::delete(&mut tx, tenant.id(), id).await?;
+        append(&mut tx, Event::new(tenant.id(), actor, origin, self.now(), "branch.deleted", Some(id), &before.name)).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    pub async fn roles(&self, actor: &Actor, slug: &str) -> AppResult<Vec<RoleView>> {
+        let tenant = self.tenant(actor, slug).await?;
+        let mut conn = self.store.read().await?;
+        Ok(repo::roles::list(&mut conn, tenant.id()).await?.into_iter().map(role_view).collect())
+    }
+
+    pub async fn create_role(&self, actor: &Actor, origin: &Origin, slug: &str, input: RoleInput) -> AppResult<RoleView> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Tenant).await?;
+        let mut errors = keyrack_core::FieldErrors::default();
+        let name = errors.take(role_name(&input.name));
+        let permissions = errors.take(self.known_permissions("permissions", &input.permissions));
+        errors.into_result()?;
+        let (Some(name), Some(permissions)) = (name, permissions) else { return Err(AppError::Internal("unreachable".into())) };
+        let now = self.now();
+        let record = RoleRecord {
+            id: new_id(),
+            tenant_id: tenant.id().to_owned(),
+            name,
+            permissions,
+            builtin: false,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut tx = self.store.begin().await?;
+        match repo::roles::insert(&mut tx, &record).await {
+            Err(e) if e.is_unique_violation() => {
+                return Err(FieldError::new("name", "taken", "another role already has this name").into());
+            }
+            r => r?,
+        }
+        append(
+            &mut tx,
+            Event::new(tenant.id(), actor, origin, now, "role.created", Some(&record.id), &record.name)
+                .after(serde_json::json!({"permissions": record.permissions})),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(role_view(record))
+    }
+
+    /// Changes what a role holds; the administrator role is not editable.
+    pub async fn update_role(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        slug: &str,
+        id: &str,
+        input: RolePermissions,
+    ) -> AppResult<RoleView> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Role(id)).await?;
+        let permissions = self.known_permissions("permissions", &input.permissions)?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let mut role = repo::roles::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        if role.name == ADMINISTRATOR {
+            return Err(AppError::conflict("role_not_editable", "the administrator role always holds every permission"));
+        }
+        let before = role.permissions.clone();
+        repo::roles::update_permissions(&mut tx, tenant.id(), id, &permissions, now).await?;
+        role.permissions = permissions;
+        append(
+            &mut tx,
+            Event::new(tenant.id(), actor, origin, now, "role.updated", Some(id), &role.name)
+                .before(serde_json::json!({"permissions": before}))
+                .after(serde_json::json!({"permissions": role.permissions})),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(role_view(role))
+    }
+
+    pub async fn delete_role(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<()> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Role(id)).await?;
+        let mut tx = self.store.begin().await?;
+        let role = repo::roles::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        if role.builtin {
+            return Err(AppError::conflict("role_builtin", format!("the built-in role '{}' cannot be deleted", role.name)));
+        }
+        let holders = repo::roles::holders(&mut tx, id).await?;
+        if holders > 0 {
+            return Err(AppError::conflict("role_in_use", format!("{holders} people still have the role '{}'", role.name)));
+        }
+        repo::roles::delete(&mut tx, tenant.id(), id).await?;
+        append(&mut tx, Event::new(tenant.id(), actor, origin, self.now(), "role.deleted", Some(id), &role.name)).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+}

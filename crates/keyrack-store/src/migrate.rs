@@ -1,0 +1,41 @@
+//! Embedded migrations and the guard against running on a database newer than the binary.
+
+use std::borrow::Cow;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, SqlSafeStr};
+
+use crate::{Result, StoreError};
+
+/// Every migration, in order. A new file is added here and never edited once released.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+
+fn migrator() -> Migrator {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|&(version, name, sql)| {
+                Migration::new(version, Cow::Borrowed(name), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    )
+}
+
+/// The newest schema version this binary knows.
+pub fn known_version() -> i64 {
+    MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0)
+}
+
+pub(crate) async fn run(pool: &AnyPool) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    // A fresh database has no migrations table yet; that error just means version 0.
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&mut *conn).await.unwrap_or(None);
+    drop(conn);
+    let known = known_version();
+    if let Some(found) = applied.filter(|v| *v > known) {
+        return Err(StoreError::SchemaTooNew { found, known });
+    }
+    migrator().run(pool).await?;
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! People, with or without a login.
+
+use keyrack_core::access::AccessState;
+use keyrack_core::types::PersonKind;
+
+use super::{Arg, Sql};
+use crate::records::{PersonRecord, to_json_list};
+use crate::{Conn, Result};
+
+pub async fn insert(conn: &mut Conn, p: &PersonRecord, search_text: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO people (id, tenant_id, kind, salutation, first_name, last_name, email, email_folded, phones, \
+         language, notifications, search_text, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(&p.id)
+    .bind(&p.tenant_id)
+    .bind(p.kind.as_str())
+    .bind(&p.salutation)
+    .bind(&p.first_name)
+    .bind(&p.last_name)
+    .bind(p.email.clone())
+    .bind(p.email.as_ref().map(|e| e.to_lowercase()))
+    .bind(to_json_list(&p.phones))
+    .bind(p.language.as_str())
+    .bind(to_json_list(&p.notifications))
+    .bind(search_text)
+    .bind(p.created_at)
+    .bind(p.updated_at)
+    .bind(p.version)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes every field of the person (the version was already bumped by [`lock`]).
+pub async fn update(conn: &mut Conn, p: &PersonRecord, search_text: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE people SET kind = $1, salutation = $2, first_name = $3, last_name = $4, email = $5, email_folded = $6, \
+         phones = $7, language = $8, notifications = $9, search_text = $10, updated_at = $11 WHERE tenant_id = $12 AND id = $13",
+    )
+    .bind(p.kind.as_str())
+    .bind(&p.salutation)
+    .bind(&p.first_name)
+    .bind(&p.last_name)
+    .bind(p.email.clone())
+    .bind(p.email.as_ref().map(|e| e.to_lowercase()))
+    .bind(to_json_list(&p.phones))
+    .bind(p.language.as_str())
+    .bind(to_json_list(&p.notifications))
+    .bind(search_text)
+    .bind(p.updated_at)
+    .bind(&p.tenant_id)
+    .bind(&p.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Takes the person's row lock for the rest of the transaction by bumping its version, so that
+/// two actions on one person run one after the other on PostgreSQL as on SQLite. Answers
+/// whether the person exists in this tenant.
+pub async fn lock(conn: &mut Conn, tenant_id: &str, id: &str) -> Result<bool> {
+    let r = sqlx::query("UPDATE people SET version = version + 1 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn get(conn: &mut Conn, tenant_id: &str, id: &str) -> Result<Option<PersonRecord>> {
+    let row = sqlx::query("SELECT * FROM people WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(PersonRecord::from_row).transpose()
+}
+
+pub async fn delete(conn: &mut Conn, tenant_id: &str, id: &str) -> Result<bool> {
+    let r = sqlx::query("DELETE FROM people WHERE tenant_id = $1 AND id = $2").bind(tenant_id).bind(id).execute(conn).await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The people of a tenant with this address (compared case-insensitively).
+pub async fn with_email(conn: &mut Conn, tenant_id: &str, email: &str) -> Result<Vec<PersonRecord>> {
+    let rows = sqlx::query("SELECT * FROM people WHERE tenant_id = $1 AND email_folded = $2 ORDER BY id")
+        .bind(tenant_id)
+        .bind(email.to_lowercase())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(PersonRecord::from_row).collect()
+}
+
+/// How many other people of the tenant who have access share this person's address.
+pub async fn sharing_email_with_access(conn: &mut Conn, tenant_id: &str, person_id: &str, email: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM people p JOIN logins l ON l.person_id = p.id \
+         WHERE p.tenant_id = $1 AND p.email_folded = $2 AND p.id <> $3",
+    )
+    .bind(tenant_id)
+    .bind(email.to_lowercase())
+    .bind(person_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Filters of the people list; every field narrows the result.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleFilter {
+    /// Words that must all occur in the name, e-mail, username or phone.
+    pub q: Option<String>,
+    pub state: Option<AccessState>,
+    pub kind: Option<PersonKind>,
+    pub role_id: Option<String>,
+    /// People whose login reaches this branch (scope `all` included).
+    pub branch_id: Option<String>,
+    /// Only people with an id greater than this (the cursor of the page before).
+    pub after: Option<String>,
+    /// Only these people (a branch-scoped admin's reach), `None` for all.
+    pub within_branches: Option<Vec<String>>,
+}
+
+/// A page of people in id order (ids are time-ordered UUIDs: creation order).
+pub async fn list(conn: &mut Conn, tenant_id: &str, f: &PeopleFilter, limit: i64) -> Result<Vec<PersonRecord>> {
+    let mut sql = Sql::new("SELECT p.* FROM people p LEFT JOIN logins l ON l.person_id = p.id WHERE p.tenant_id = ");
+    sql.bind(Arg::Text(tenant_id.to_owned()));
+    if let Some(q) = &f.q {
+        for word in q.split_whitespace().take(8) {
+            let escaped = word.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            sql.push(" AND p.search_text LIKE ").bind(Arg::Text(format!("%{escaped}%"))).push(" ESCAPE '\\'");
+        }
+    }
+    match f.state {
+        Some(AccessState::None) => {
+            sql.push(" AND l.person_id IS NULL");
+        }
+        Some(s) => {
+            sql.push(" AND l.state = ").bind(Arg::Text(s.as_str().to_owned()));
+        }
+        None => {}
+    }
+    if let Some(kind) = f.kind {
+        sql.push(" AND p.kind = ").bind(Arg::Text(kind.as_str().to_owned()));
+    }
+    if let Some(role) = &f.role_id {
+        sql.push(" AND l.role_id = ").bind(Arg::Text(role.clone()));
+    }
+    if let Some(branch) = &f.branch_id {
+        sql.push(
+            " AND (l.branch_scope = 'all' OR EXISTS (SELECT 1 FROM login_branches b WHERE b.person_id = p.id AND b.branch_id = ",
+        )
+        .bind(Arg::Text(branch.clone()))
+        .push("))");
+    }
+    if let Some(within) = &f.within_branches {
+        // People without a login, or whose login reaches one of these branches.
+        sql.push(" AND (l.person_id IS NULL OR l.branch_scope = 'all' OR EXISTS (SELECT 1 FROM login_branches b WHERE b.person_id = p.id AND b.branch_id IN (");
+        if within.is_empty() {
+            sql.push("NULL");
+        }
+        for (i, b) in within.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(Arg::Text(b.clone()));
+        }
+        sql.push(")))");
+    }
+    if let Some(after) = &f.after {
+        sql.push(" AND p.id > ").bind(Arg::Text(after.clone()));
+    }
+    sql.push(" ORDER BY p.id LIMIT ").bind(Arg::Int(limit));
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(PersonRecord::from_row).collect()
+}
+
+pub async fn count(conn: &mut Conn, tenant_id: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE tenant_id = $1").bind(tenant_id).fetch_one(conn).await?)
+}
+
+/// Refreshes the search text after a username change.
+pub async fn set_search_text(conn: &mut Conn, id: &str, search_text: &str) -> Result<()> {
+    sqlx::query("UPDATE people SET search_text = $1 WHERE id = $2").bind(search_text).bind(id).execute(conn).await?;
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Request extractors whose refusals are problem documents: JSON and query strings (unknown
+//! fields are refused: no mass assignment), the bearer credential, and the client address.
+
+use std::net::SocketAddr;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use keyrack_app::{Actor, App, AppError, Origin};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldProblem, Problem};
+
+/// JSON body; a malformed body or an unknown field answers 422 naming the field.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Self(v)),
+            Err(rejection) => Err(json_problem(&rejection)),
+        }
+    }
+}
+
+/// JSON body that may be left out entirely (an action without options): an empty body is
+/// the default value; anything else must be valid JSON for `T`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OptionalJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let empty = req.headers().get(axum::http::header::CONTENT_LENGTH).is_some_and(|v| v == "0")
+            || (req.headers().get(axum::http::header::CONTENT_TYPE).is_none()
+                && req.headers().get(axum::http::header::TRANSFER_ENCODING).is_none()
+                && req.headers().get(axum::http::header::CONTENT_LENGTH).is_none());
+        if empty {
+            return Ok(Self(T::default()));
+        }
+        let ApiJson(v) = ApiJson::<T>::from_request(req, state).await?;
+        Ok(Self(v))
+    }
+}
+
+fn json_problem(rejection: &JsonRejection) -> Problem {
+    let (status, code) = match rejection {
+        JsonRejection::MissingJsonContentType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+        JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "invalid_json"),
+        JsonRejection::BytesRejection(_) => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
+        _ => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+    };
+    let detail = rejection.body_text();
+    let mut p = Problem::new(status, code, detail.clone());
+    if status == StatusCode::UNPROCESSABLE_ENTITY {
+        p.errors.push(FieldProblem { field: field_of(&detail), code: "invalid_field".into(), message: detail });
+    }
+    p
+}
+
+/// serde's messages name the path before a colon ("access.state: unknown field") or quote
+/// an unknown field in backticks; the field is what a client needs to fix.
+fn field_of(detail: &str) -> String {
+    let inner = detail.split_once("target type: ").map_or(detail, |(_, rest)| rest);
+    if let Some(rest) = inner.split_once("unknown field `") {
+        return rest.1.split('`').next().unwrap_or("body").to_owned();
+    }
+    if let Some(rest) = inner.split_once("missing field `") {
+        return rest.1.split('`').next().unwrap_or("body").to_owned();
+    }
+    match inner.split_once(": ") {
+        Some((path, _)) if !path.contains(' ') => path.to_owned(),
+        _ => "body".to_owned(),
+    }
+}
+
+/// Query string; unknown parameters answer 422.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Self(v)),
+            Err(rejection) => Err(query_problem(&rejection)),
+        }
+    }
+}
+
+fn query_problem(rejection: &QueryRejection) -> Problem {
+    let detail = rejection.body_text();
+    let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", detail.clone());
+    p.errors.push(FieldProblem { field: field_of(&detail), code: "invalid_parameter".into(), message: detail });
+    p
+}
+
+/// The authenticated caller of an API route: `Authorization: Bearer <key>`.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Actor);
+
+impl FromRequestParts<App> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let token = header
+            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError(AppError::Unauthorized))?;
+        Ok(Self(app.actor_for_bearer(token).await?))
+    }
+}
+
+/// Where the request came from (the peer address; trusted proxies are configured later).
+#[derive(Debug, Clone, Default)]
+pub struct ClientOrigin(pub Origin);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientOrigin {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip().to_string());
+        Ok(Self(Origin { address }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn field_names_are_found_in_serde_messages() {
+        assert_eq!(
+            field_of("Failed to deserialize the JSON body into the target type: unknown field `state`, expected one of `kind`"),
+            "state"
+        );
+        assert_eq!(field_of("Failed to deserialize the JSON body into the target type: missing field `kind` at line 1"), "kind");
+        assert_eq!(
+            field_of(
+                "Failed to deserialize the JSON body into the target type: phones: invalid type: string \"x\", expected a sequence"
+            ),
+            "phones"
+        );
+    }
+}

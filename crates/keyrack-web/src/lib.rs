@@ -1,0 +1,46 @@
+//! Keyrack's HTTP surface on axum: the REST API `/api/v1` with its OpenAPI document (generated
+//! from the same route registration, so the two cannot drift) and the operations endpoints.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod ops;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::header;
+use keyrack_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Request bodies larger than this are refused before they are read (a password of a
+/// megabyte never reaches the hasher). Imports get their own, larger limit.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The whole application router.
+pub fn router(app: App) -> Router {
+    let (api, _) = api::router().split_for_parts();
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(ops::router())
+        .with_state(app)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
+}
+
+/// Serves until the shutdown future resolves.
+pub async fn serve(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+}

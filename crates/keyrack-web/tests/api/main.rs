@@ -1,0 +1,10 @@
+//! The REST API end to end over real HTTP, on SQLite or on PostgreSQL
+//! (`KEYRACK_TEST_DATABASE_URL`).
+
+#![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
+
+mod isolation;
+mod lifecycle;
+mod links;
+mod openapi;
+mod validation;

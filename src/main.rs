@@ -1,0 +1,213 @@
+//! `keyrack`: the server and its operator commands. Thin: it parses arguments and
+//! configuration, then calls the application and web crates.
+
+mod config;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use keyrack_app::access::{ActionInput, GrantInput, InviteInput};
+use keyrack_app::apikeys::NewApiKey;
+use keyrack_app::people::NewPerson;
+use keyrack_app::tenants::NewTenant;
+use keyrack_app::{Actor, App, AppError, Origin, SystemClock};
+use keyrack_core::access::Action;
+use keyrack_store::Store;
+
+use crate::config::Config;
+
+#[derive(Debug, Parser)]
+#[command(name = "keyrack", version, about = "Who may log in to your customers' portals, and why not.")]
+struct Cli {
+    /// A TOML configuration file (default: ./keyrack.toml when present, or KEYRACK_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the server.
+    Serve,
+    /// Manages tenants.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// Manages a tenant's API keys.
+    Apikey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TenantCommand {
+    /// Creates a tenant and its first administrator, and prints the administrator's invitation link.
+    Create {
+        /// URL name: lower-case letters, digits and hyphens.
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// en, nl, de, fr or ro.
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// The first administrator's e-mail address (also their username).
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long, default_value = "")]
+        admin_first_name: String,
+        #[arg(long, default_value = "")]
+        admin_last_name: String,
+    },
+    /// Lists the tenants.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum ApiKeyCommand {
+    /// Creates an API key and prints it (it is shown this once).
+    Create {
+        #[arg(long)]
+        tenant: String,
+        /// read or write.
+        #[arg(long, default_value = "read")]
+        scope: String,
+        #[arg(long)]
+        label: Option<String>,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let cfg = Config::load(cli.config.as_deref())?;
+    init_logging(&cfg);
+    let store = Store::connect(&cfg.database_url, cfg.database_max_connections)
+        .await
+        .with_context(|| "cannot open the database".to_owned())?;
+    let app = App::new(store, Arc::new(SystemClock), cfg.app_config());
+    match cli.command {
+        Command::Serve => serve(&cfg, app).await,
+        Command::Tenant { command: TenantCommand::List } => {
+            for t in app.tenants(&Actor::System).await.map_err(app_error)? {
+                println!("{}\t{}\t{}", t.slug(), t.record.language, t.record.name);
+            }
+            Ok(())
+        }
+        Command::Tenant {
+            command: TenantCommand::Create { slug, name, language, admin_email, admin_first_name, admin_last_name },
+        } => {
+            let link =
+                create_tenant_with_admin(&app, slug, name, language, admin_email, admin_first_name, admin_last_name).await?;
+            println!("Tenant created. The administrator sets a password here (valid 7 days):\n{link}");
+            Ok(())
+        }
+        Command::Apikey { command: ApiKeyCommand::Create { tenant, scope, label } } => {
+            let key = app
+                .create_api_key(&Actor::System, &Origin::default(), &tenant, NewApiKey { scope, label })
+                .await
+                .map_err(app_error)?;
+            println!("{}", key.key);
+            eprintln!("This {} key is shown only now; store it safely.", key.scope);
+            Ok(())
+        }
+    }
+}
+
+/// Creates the tenant, its first person with the administrator role, and an invitation link
+/// answered instead of e-mailed, so that it works before mail is set up.
+async fn create_tenant_with_admin(
+    app: &App,
+    slug: String,
+    name: String,
+    language: String,
+    email: String,
+    first_name: String,
+    last_name: String,
+) -> Result<String> {
+    let (actor, origin) = (Actor::System, Origin::default());
+    let tenant =
+        app.create_tenant(&actor, &origin, NewTenant { slug, name, language: Some(language) }).await.map_err(app_error)?;
+    let person = app
+        .create_person(
+            &actor,
+            &origin,
+            tenant.slug(),
+            NewPerson {
+                kind: "staff".into(),
+                first_name: Some(first_name),
+                last_name: Some(last_name),
+                email: Some(email),
+                ..NewPerson::default()
+            },
+        )
+        .await
+        .map_err(app_error)?;
+    let grant = GrantInput { username: None, role: Some(keyrack_core::authz::ADMINISTRATOR.into()) };
+    app.act(&actor, &origin, tenant.slug(), &person.id, Action::Grant, ActionInput::Grant(grant)).await.map_err(app_error)?;
+    let invited = app
+        .act(&actor, &origin, tenant.slug(), &person.id, Action::Invite, ActionInput::Invite(InviteInput { send_email: false }))
+        .await
+        .map_err(app_error)?;
+    invited.link.context("the invitation carried no link")
+}
+
+fn app_error(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Validation(errors) => anyhow::anyhow!("{errors}"),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn serve(cfg: &Config, app: App) -> Result<()> {
+    let listener =
+        tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("cannot listen on {}", cfg.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, public_url = %cfg.public_url(), backend = ?app.store().backend(), "Keyrack is listening");
+    if app.tenants(&Actor::System).await.map_err(app_error)?.is_empty() {
+        eprintln!(
+            "No tenant yet. Create the first one with:\n  keyrack tenant create --slug my-park --name \"My park\" --admin-email you@example.com"
+        );
+    }
+    if cfg.smtp_url.is_none() {
+        tracing::warn!("no SMTP server configured (KEYRACK_SMTP_URL): mail stays in the outbox");
+    }
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    };
+    keyrack_web::serve(app, listener, shutdown).await?;
+    Ok(())
+}
+
+fn init_logging(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KEYRACK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if cfg.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
