@@ -87,7 +87,7 @@ impl App {
             current.password_hash = Some(h);
         }
         current.updated_at = now;
-        repo::logins::update(&mut tx, &current).await?;
+        repo::logins::record_login(&mut tx, &current).await?;
         let actor = Actor::Person { id: person.id.clone(), tenant_id: tenant.id().to_owned(), label: person.display_name() };
         let mut event = Event::new(tenant.id(), &actor, origin, now, "login", Some(&person.id), &person.display_name());
         if from != transition.to {

@@ -92,7 +92,8 @@ pub fn hash_blocking(params: &Argon2Params, password: &str) -> AppResult<String>
     Ok(hash.to_string())
 }
 
-fn verify_blocking(password: &str, stored: &str) -> bool {
+/// Verifies a password against a PHC string on the calling thread (benchmarks call this directly).
+pub fn verify_blocking(password: &str, stored: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(stored) else { return false };
     // The parameters come from the stored hash itself, so older hashes keep verifying.
     Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()

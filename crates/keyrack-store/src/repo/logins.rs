@@ -149,6 +149,24 @@ pub async fn record_failure(conn: &mut Conn, person_id: &str, now: i64) -> Resul
     Ok(())
 }
 
+/// Records a successful login in one statement: the new state, the time, the failure counter
+/// back to zero, and the password hash (changed when it was upgraded to stronger parameters).
+pub async fn record_login(conn: &mut Conn, l: &LoginRecord) -> Result<()> {
+    sqlx::query(
+        "UPDATE logins SET state = $1, last_login_at = $2, failed_logins = 0, last_failed_at = NULL, password_hash = $3, \
+         updated_at = $4 WHERE tenant_id = $5 AND person_id = $6",
+    )
+    .bind(l.state.as_str())
+    .bind(l.last_login_at)
+    .bind(l.password_hash.clone())
+    .bind(l.updated_at)
+    .bind(&l.tenant_id)
+    .bind(&l.person_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// How many logins in the tenant can still act as administrator (neither blocked nor removed).
 pub async fn count_administrators(conn: &mut Conn, tenant_id: &str, administrator_role_id: &str) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM logins WHERE tenant_id = $1 AND role_id = $2 AND state <> 'blocked'")

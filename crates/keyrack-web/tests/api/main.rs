@@ -6,5 +6,6 @@
 mod isolation;
 mod lifecycle;
 mod links;
+mod model;
 mod openapi;
 mod validation;
