@@ -35,6 +35,12 @@ pub struct Config {
     pub database_max_connections: u32,
     /// `text` or `json` log lines.
     pub log_format: String,
+    /// Reverse proxies whose `X-Forwarded-For` header is believed (IP addresses).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Minutes without a request after which a session ends.
+    pub session_idle_minutes: u32,
+    /// Hours after sign-in after which a session ends, however active.
+    pub session_absolute_hours: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -64,6 +70,9 @@ impl Default for Config {
             email_categories: None,
             database_max_connections: 16,
             log_format: "text".into(),
+            trusted_proxies: Vec::new(),
+            session_idle_minutes: 120,
+            session_absolute_hours: 12,
         }
     }
 }
@@ -109,6 +118,7 @@ impl Config {
                 .list_separator(",")
                 .with_list_parse_key("permission_catalogue")
                 .with_list_parse_key("email_categories")
+                .with_list_parse_key("trusted_proxies")
                 .try_parsing(true)
                 .source(Some(vars)),
         );
@@ -127,6 +137,9 @@ impl Config {
             public_url: self.public_url(),
             operator_key: self.operator_key.clone().filter(|k| !k.is_empty()),
             argon2: self.argon2,
+            trusted_proxies: self.trusted_proxies.clone(),
+            session_idle_ms: i64::from(self.session_idle_minutes.max(1)) * 60_000,
+            session_absolute_ms: i64::from(self.session_absolute_hours.max(1)) * 3_600_000,
             ..keyrack_app::AppConfig::default()
         };
         if let Some(c) = &self.permission_catalogue {

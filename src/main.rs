@@ -37,6 +37,14 @@ enum Command {
         #[command(subcommand)]
         command: TenantCommand,
     },
+    /// Shows a tenant's mail that is waiting in the outbox (for servers without SMTP).
+    Outbox {
+        #[arg(long)]
+        tenant: String,
+        /// Also show mail that was already delivered.
+        #[arg(long)]
+        all: bool,
+    },
     /// Manages a tenant's API keys.
     Apikey {
         #[command(subcommand)]
@@ -123,6 +131,25 @@ async fn run(cli: Cli) -> Result<()> {
             println!("Tenant created. The administrator sets a password here (valid 7 days):\n{link}");
             Ok(())
         }
+        Command::Outbox { tenant, all } => {
+            let mails = app.outbox(&Actor::System, &tenant, !all).await.map_err(app_error)?;
+            if mails.is_empty() {
+                println!("No mail waiting for {tenant}.");
+            }
+            for m in mails {
+                let status = match (&m.sent_at, &m.next_attempt_at) {
+                    (Some(at), _) => format!("sent {at}"),
+                    (None, Some(next)) => format!("waiting, attempt {} at {next}", m.attempts + 1),
+                    (None, None) => "waiting".to_owned(),
+                };
+                println!("To: {}\nSubject: {}\nQueued: {} ({status})", m.recipient, m.subject.unwrap_or_default(), m.created_at);
+                if let Some(e) = m.last_error.or(m.render_error) {
+                    println!("Last error: {e}");
+                }
+                println!("\n{}\n---", m.text.unwrap_or_default());
+            }
+            Ok(())
+        }
         Command::Apikey { command: ApiKeyCommand::Create { tenant, scope, label } } => {
             let key = app
                 .create_api_key(&Actor::System, &Origin::default(), &tenant, NewApiKey { scope, label })
@@ -190,9 +217,18 @@ async fn serve(cfg: &Config, app: App) -> Result<()> {
             "No tenant yet. Create the first one with:\n  keyrack tenant create --slug my-park --name \"My park\" --admin-email you@example.com"
         );
     }
-    if cfg.smtp_url.is_none() {
-        tracing::warn!("no SMTP server configured (KEYRACK_SMTP_URL): mail stays in the outbox");
-    }
+    // Mail queued by actions is delivered after commit; without SMTP it waits in the outbox,
+    // where `keyrack outbox` shows it.
+    let _mail_worker = match (&cfg.smtp_url, &cfg.smtp_from) {
+        (Some(url), Some(from)) => {
+            Some(keyrack_app::mail::spawn_worker(app.clone(), keyrack_app::mail::MailSettings::new(url, from)?))
+        }
+        (Some(_), None) => anyhow::bail!("KEYRACK_SMTP_FROM (smtp_from) is required when KEYRACK_SMTP_URL is set"),
+        (None, _) => {
+            tracing::warn!("no SMTP server configured (KEYRACK_SMTP_URL): mail stays in the outbox (see `keyrack outbox`)");
+            None
+        }
+    };
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");

@@ -73,9 +73,9 @@ pub enum ActionInput {
 
 /// What the transaction hands back besides the new state.
 #[derive(Debug, Default)]
-struct Outcome {
-    link: Option<String>,
-    password: Option<String>,
+pub(crate) struct Outcome {
+    pub(crate) link: Option<String>,
+    pub(crate) password: Option<String>,
 }
 
 impl App {
@@ -149,45 +149,65 @@ impl App {
     ) -> AppResult<Outcome> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        if !repo::people::lock(&mut tx, tenant.id(), person_id).await? {
+        let outcome = self.act_in_tx(&mut tx, actor, origin, tenant, person_id, action, input, now).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(outcome)
+    }
+
+    /// Runs one access action inside the caller's transaction: lock the person, decide, carry
+    /// out the effects, append the audit event. The import applies many of these in one
+    /// transaction, through exactly the code path of a single action.
+    #[expect(clippy::too_many_arguments, reason = "the action's inputs plus the caller's transaction and time")]
+    pub(crate) async fn act_in_tx(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        origin: &Origin,
+        tenant: &Tenant,
+        person_id: &str,
+        action: Action,
+        input: ActionInput,
+        now: i64,
+    ) -> AppResult<Outcome> {
+        if !repo::people::lock(tx, tenant.id(), person_id).await? {
             return Err(AppError::NotFound);
         }
-        let person = repo::people::get(&mut tx, tenant.id(), person_id).await?.ok_or(AppError::NotFound)?;
-        let login = repo::logins::get(&mut tx, tenant.id(), person_id).await?;
+        let person = repo::people::get(tx, tenant.id(), person_id).await?.ok_or(AppError::NotFound)?;
+        let login = repo::logins::get(tx, tenant.id(), person_id).await?;
         let state = login.as_ref().map_or(AccessState::None, |l| l.state);
         let transition = decide(state, login.as_ref().and_then(|l| l.state_before_block), action)?;
         let before = match &login {
-            Some(l) => self.login_json(&mut tx, l).await?,
+            Some(l) => self.login_json(tx, l).await?,
             None => serde_json::json!({"state": "none"}),
         };
 
         if let (Action::Block | Action::Remove, Some(l)) = (action, &login) {
-            self.refuse_if_last_administrator(&mut tx, tenant, l).await?;
+            self.refuse_if_last_administrator(tx, tenant, l).await?;
         }
 
         let mut outcome = Outcome::default();
         let mut login = match login {
             Some(l) => l,
-            None => self.new_login(&mut tx, tenant, &person, &input, now).await?,
+            None => self.new_login(tx, tenant, &person, &input, now).await?,
         };
         let send_email = !matches!(&input, ActionInput::Invite(InviteInput { send_email: false }));
         for effect in &transition.effects {
             match effect {
                 Effect::CreateLogin => {} // built above, inserted below
                 Effect::IssueInvitation => {
-                    repo::links::revoke(&mut tx, person_id, Some(LinkPurpose::Invitation), now).await?;
+                    repo::links::revoke(tx, person_id, Some(LinkPurpose::Invitation), now).await?;
                     let ttl = i64::from(tenant.settings.invitation_ttl_hours) * 3_600_000;
-                    let link = self.issue_link(&mut tx, tenant, person_id, LinkPurpose::Invitation, now, ttl).await?;
+                    let link = self.issue_link(tx, tenant, person_id, LinkPurpose::Invitation, now, ttl).await?;
                     if send_email {
-                        self.queue_mail(&mut tx, tenant, &person, &login, "invitation", &link, now + ttl, now).await?;
+                        self.queue_mail(tx, tenant, &person, &login, "invitation", &link, now + ttl, now).await?;
                     } else {
                         outcome.link = Some(link);
                     }
                 }
                 Effect::IssueReset => {
                     let ttl = i64::from(tenant.settings.reset_ttl_minutes) * 60_000;
-                    let link = self.issue_link(&mut tx, tenant, person_id, LinkPurpose::Reset, now, ttl).await?;
-                    self.queue_mail(&mut tx, tenant, &person, &login, "reset", &link, now + ttl, now).await?;
+                    let link = self.issue_link(tx, tenant, person_id, LinkPurpose::Reset, now, ttl).await?;
+                    self.queue_mail(tx, tenant, &person, &login, "reset", &link, now + ttl, now).await?;
                 }
                 Effect::StorePassword => {
                     if let ActionInput::Password { hash, generated, must_change } = &input {
@@ -200,13 +220,13 @@ impl App {
                 }
                 Effect::RevokePassword => login.password_hash = None,
                 Effect::RevokeLinks => {
-                    repo::links::revoke(&mut tx, person_id, None, now).await?;
+                    repo::links::revoke(tx, person_id, None, now).await?;
                 }
                 Effect::RevokeResetLinks => {
-                    repo::links::revoke(&mut tx, person_id, Some(LinkPurpose::Reset), now).await?;
+                    repo::links::revoke(tx, person_id, Some(LinkPurpose::Reset), now).await?;
                 }
                 Effect::RevokeSessions => {
-                    repo::sessions::delete_for_person(&mut tx, person_id).await?;
+                    repo::sessions::delete_for_person(tx, person_id).await?;
                 }
                 Effect::RememberStateBeforeBlock => login.state_before_block = Some(state),
                 Effect::DeleteLogin => {}
@@ -219,13 +239,13 @@ impl App {
         login.updated_at = now;
 
         let after = if transition.effects.contains(&Effect::DeleteLogin) {
-            repo::logins::delete(&mut tx, tenant.id(), person_id).await?;
-            delete_links_and_sessions(&mut tx, person_id).await?;
-            repo::people::set_search_text(&mut tx, person_id, &search_text(&person, None)).await?;
+            repo::logins::delete(tx, tenant.id(), person_id).await?;
+            delete_links_and_sessions(tx, person_id).await?;
+            repo::people::set_search_text(tx, person_id, &search_text(&person, None)).await?;
             serde_json::json!({"state": "none"})
         } else {
             if transition.effects.contains(&Effect::CreateLogin) {
-                match repo::logins::insert(&mut tx, &login).await {
+                match repo::logins::insert(tx, &login).await {
                     Err(e) if e.is_unique_violation() => {
                         return Err(AppError::conflict(
                             "username_taken",
@@ -234,20 +254,19 @@ impl App {
                     }
                     r => r?,
                 }
-                repo::people::set_search_text(&mut tx, person_id, &search_text(&person, Some(&login.username))).await?;
+                repo::people::set_search_text(tx, person_id, &search_text(&person, Some(&login.username))).await?;
             } else {
-                repo::logins::update(&mut tx, &login).await?;
+                repo::logins::update(tx, &login).await?;
             }
-            self.login_json(&mut tx, &login).await?
+            self.login_json(tx, &login).await?
         };
         append(
-            &mut tx,
+            tx,
             Event::new(tenant.id(), actor, origin, now, &format!("access.{action}"), Some(person_id), &person.display_name())
                 .before(before)
                 .after(after),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(outcome)
     }
 

@@ -35,6 +35,11 @@ pub struct AcceptLink {
 impl App {
     /// Checks a username and password; answers the person, or `InvalidCredentials` whatever
     /// the reason.
+    ///
+    /// Throttling (SPEC rule 5): failures count per login and per client address; while either
+    /// is locked, attempts are neither evaluated nor counted, and every answer is the same. The
+    /// lock is read again after the attempt got its hashing slot, so requests that queued in
+    /// parallel are held to the same count as sequential ones (at most one per core in flight).
     pub async fn authenticate(&self, origin: &Origin, slug: &str, input: Credentials) -> AppResult<PersonView> {
         let tenant = self.tenant_by_slug(slug).await?;
         // Far longer than any acceptable password: refuse before spending a hash on it.
@@ -42,24 +47,45 @@ impl App {
             return Err(AppError::InvalidCredentials);
         }
         let password = normalize(&input.password);
+        let address = origin.address.clone().unwrap_or_else(|| "unknown".to_owned());
+        let (account_policy, address_policy) = (ThrottlePolicy::per_account(), ThrottlePolicy::per_address());
+
+        let slot = self.hasher.slot().await?;
+        let now = self.now();
         let mut conn = self.store.read().await?;
         let login = repo::logins::by_username(&mut conn, tenant.id(), &input.username).await?;
+        let address_locked = repo::throttle::address(&mut conn, tenant.id(), &address)
+            .await?
+            .is_some_and(|(failures, at)| is_locked(&address_policy, u32::try_from(failures).unwrap_or(u32::MAX), at, now));
         drop(conn);
-        let now = self.now();
-        let policy = ThrottlePolicy::per_account();
-        let usable = login.as_ref().filter(|l| {
+        let account_locked = login.as_ref().is_some_and(|l| {
             let failures = u32::try_from(l.failed_logins).unwrap_or(u32::MAX);
-            l.state.can_log_in() && !l.last_failed_at.is_some_and(|at| is_locked(&policy, failures, at, now))
+            l.last_failed_at.is_some_and(|at| is_locked(&account_policy, failures, at, now))
         });
+        let locked = address_locked || account_locked;
+        let usable = login.as_ref().filter(|l| l.state.can_log_in() && !locked);
         let stored = usable.and_then(|l| l.password_hash.clone());
-        let verified = self.hasher.verify(password.clone(), stored.clone()).await?;
-        let Some(login) = login else { return Err(AppError::InvalidCredentials) };
+        let verified = self.hasher.verify_in_slot(password.clone(), stored.clone()).await?;
+        drop(slot);
         if !verified {
-            // Counted by a single UPDATE, so concurrent failures each count.
-            let mut conn = self.store.read().await?;
-            repo::logins::record_failure(&mut conn, &login.person_id, now).await?;
+            if !locked {
+                let mut conn = self.store.read().await?;
+                repo::throttle::record_address_failure(
+                    &mut conn,
+                    tenant.id(),
+                    &address,
+                    now,
+                    now - address_policy.forget_after_ms,
+                )
+                .await?;
+                if let Some(l) = &login {
+                    repo::throttle::record_login_failure(&mut conn, &l.person_id, now, now - account_policy.forget_after_ms)
+                        .await?;
+                }
+            }
             return Err(AppError::InvalidCredentials);
         }
+        let Some(login) = login else { return Err(AppError::InvalidCredentials) };
         let rehash = match &stored {
             Some(h) if self.hasher.needs_rehash(h) => Some(self.hasher.hash(password).await?),
             _ => None,

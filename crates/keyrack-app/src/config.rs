@@ -28,6 +28,13 @@ pub struct AppConfig {
     pub permission_catalogue: Vec<String>,
     /// The operator's e-mail categories.
     pub email_categories: Vec<String>,
+    /// A session ends after this long without a request.
+    pub session_idle_ms: i64,
+    /// A session ends this long after sign-in, however active.
+    pub session_absolute_ms: i64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed; from anyone else it is ignored, so a
+    /// client cannot pick the address its failed logins are counted against.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -48,6 +55,9 @@ impl Default for AppConfig {
             argon2: Argon2Params::default(),
             permission_catalogue: DEFAULT_CATALOGUE.iter().map(|s| (*s).to_owned()).collect(),
             email_categories: DEFAULT_EMAIL_CATEGORIES.iter().map(|s| (*s).to_owned()).collect(),
+            session_idle_ms: 2 * 3_600_000,
+            session_absolute_ms: 12 * 3_600_000,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -62,6 +72,11 @@ impl AppConfig {
             }
         }
         all
+    }
+
+    /// Whether links and cookies are for HTTPS (then cookies are `Secure` with the `__Host-` prefix).
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     /// The public URL without a trailing slash.

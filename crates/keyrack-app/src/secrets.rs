@@ -57,10 +57,21 @@ impl PasswordHasher {
             .map_err(|e| AppError::Internal(e.to_string()))?
     }
 
+    /// Waits for a hashing slot; holding it, a caller can re-read state that may have changed
+    /// while it queued (a login lock) and then call [`Self::verify_in_slot`].
+    pub async fn slot(&self) -> AppResult<tokio::sync::SemaphorePermit<'_>> {
+        self.permits.acquire().await.map_err(|e| AppError::Internal(e.to_string()))
+    }
+
     /// Verifies a password against a stored hash; with `None` it verifies against a dummy hash
     /// so that an unknown user costs the same time as a known one, and answers `false`.
     pub async fn verify(&self, password: String, stored: Option<String>) -> AppResult<bool> {
-        let _permit = self.permits.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let _permit = self.slot().await?;
+        self.verify_in_slot(password, stored).await
+    }
+
+    /// [`Self::verify`] for a caller that already holds a [`Self::slot`].
+    pub async fn verify_in_slot(&self, password: String, stored: Option<String>) -> AppResult<bool> {
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| (*self.dummy_hash).clone());
         let ok = tokio::task::spawn_blocking(move || verify_blocking(&password, &hash))

@@ -8,7 +8,10 @@ use sqlx::{AnyPool, SqlSafeStr};
 use crate::{Result, StoreError};
 
 /// Every migration, in order. A new file is added here and never edited once released.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+    (2, "self_service", include_str!("../migrations/0002_self_service.sql")),
+];
 
 fn migrator() -> Migrator {
     Migrator::with_migrations(

@@ -1,8 +1,6 @@
 //! Migrations run at start, running them again is harmless, and a database newer than the
 //! binary is refused.
 
-#![expect(clippy::unwrap_used, reason = "tests")]
-
 use keyrack_store::{Backend, Store, StoreError};
 use keyrack_testkit::TestDatabase;
 

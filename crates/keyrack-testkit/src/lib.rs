@@ -6,6 +6,10 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "test support: a failure here is a test failure")]
 
+pub mod smtp;
+
+pub mod browser;
+
 use std::sync::Arc;
 
 use keyrack_app::{App, AppConfig, ManualClock};
@@ -68,18 +72,28 @@ impl TestApp {
 
     /// Starts a server after `configure` adjusted the configuration.
     pub async fn spawn_with(configure: impl FnOnce(&mut AppConfig)) -> Self {
+        Self::start(false, configure).await
+    }
+
+    /// Starts a server whose public URL is its own loopback address, so that a browser can
+    /// follow the links in its e-mails.
+    pub async fn spawn_reachable(configure: impl FnOnce(&mut AppConfig)) -> Self {
+        Self::start(true, configure).await
+    }
+
+    async fn start(public_is_self: bool, configure: impl FnOnce(&mut AppConfig)) -> Self {
         let db = TestDatabase::new().await;
         let store = Store::connect(&db.url, 8).await.expect("open the test database");
         let clock = Arc::new(ManualClock::new(START_MS));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
         let mut config = AppConfig {
-            public_url: "https://id.example.test".into(),
+            public_url: if public_is_self { base.clone() } else { "https://id.example.test".into() },
             operator_key: Some(OPERATOR_KEY.into()),
             ..AppConfig::default()
         };
         configure(&mut config);
         let app = App::new(store, clock.clone(), config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         let served = app.clone();
         let server = tokio::spawn(async move {
             keyrack_web::serve(served, listener, std::future::pending()).await.unwrap();

@@ -1,7 +1,7 @@
 //! Request extractors whose refusals are problem documents: JSON and query strings (unknown
 //! fields are refused: no mass assignment), the bearer credential, and the client address.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -119,22 +119,57 @@ impl FromRequestParts<App> for Caller {
     }
 }
 
-/// Where the request came from (the peer address; trusted proxies are configured later).
+/// Where the request came from: the peer address, or — when the peer is a configured trusted
+/// proxy — the nearest address in `X-Forwarded-For` that is not itself a trusted proxy.
 #[derive(Debug, Clone, Default)]
 pub struct ClientOrigin(pub Origin);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientOrigin {
+impl FromRequestParts<App> for ClientOrigin {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip().to_string());
-        Ok(Self(Origin { address }))
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip());
+        let trusted = &app.config().trusted_proxies;
+        let forwarded =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+        Ok(Self(Origin { address: client_address(peer, &forwarded, trusted).map(|a| a.to_string()) }))
     }
+}
+
+/// The client's address as far as trusted proxies vouch for it, walking `X-Forwarded-For`
+/// from the right (the entry the nearest proxy added) and stopping at the first untrusted hop.
+pub fn client_address(peer: Option<IpAddr>, forwarded_for: &str, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let mut current = peer?;
+    for hop in forwarded_for.rsplit(',').map(str::trim).filter(|h| !h.is_empty()) {
+        if !trusted.contains(&current) {
+            break;
+        }
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => current = ip,
+            Err(_) => break,
+        }
+    }
+    Some(current)
 }
 
 #[cfg(test)]
 mod tests {
     use super::field_of;
+
+    #[test]
+    fn forwarded_addresses_count_only_through_trusted_proxies() {
+        use super::client_address;
+        let proxy: std::net::IpAddr = "10.0.0.5".parse().unwrap();
+        let client: std::net::IpAddr = "203.0.113.7".parse().unwrap();
+        let spoofed = "198.51.100.1, 203.0.113.7";
+        // Directly connected: the header is ignored whatever it says.
+        assert_eq!(client_address(Some(client), "198.51.100.1", &[proxy]), Some(client));
+        // Through the trusted proxy: the proxy's entry (the rightmost) is the client.
+        assert_eq!(client_address(Some(proxy), spoofed, &[proxy]), Some(client));
+        // Without configured proxies the peer is the client.
+        assert_eq!(client_address(Some(proxy), spoofed, &[]), Some(proxy));
+        assert_eq!(client_address(Some(proxy), "not-an-ip", &[proxy]), Some(proxy));
+    }
 
     #[test]
     fn field_names_are_found_in_serde_messages() {

@@ -5,11 +5,13 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod ops;
+pub mod pages;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use keyrack_app::App;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -22,14 +24,21 @@ use tower_http::trace::TraceLayer;
 /// megabyte never reaches the hasher). Imports get their own, larger limit.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// The spreadsheet upload's limit, and the hard cap on any request body. Every axum body
+/// extractor (JSON, forms, multipart) holds to [`BODY_LIMIT`] unless its route raises it, which
+/// only the upload does; a body over this cap is refused before any handler runs.
+pub const IMPORT_BODY_LIMIT: usize = 25 * 1024 * 1024;
+
 /// The whole application router.
 pub fn router(app: App) -> Router {
     let (api, _) = api::router().split_for_parts();
     Router::new()
         .nest("/api/v1", api)
         .merge(ops::router())
+        .merge(pages::router())
         .with_state(app)
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(IMPORT_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http())

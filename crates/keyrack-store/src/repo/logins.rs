@@ -138,17 +138,6 @@ pub async fn delete(conn: &mut Conn, tenant_id: &str, person_id: &str) -> Result
     Ok(())
 }
 
-/// Counts the failed attempt, outside the action's own bookkeeping: one statement, so that
-/// concurrent failures each count (no read-modify-write race).
-pub async fn record_failure(conn: &mut Conn, person_id: &str, now: i64) -> Result<()> {
-    sqlx::query("UPDATE logins SET failed_logins = failed_logins + 1, last_failed_at = $1 WHERE person_id = $2")
-        .bind(now)
-        .bind(person_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// Records a successful login in one statement: the new state, the time, the failure counter
 /// back to zero, and the password hash (changed when it was upgraded to stronger parameters).
 pub async fn record_login(conn: &mut Conn, l: &LoginRecord) -> Result<()> {

@@ -12,6 +12,7 @@ pub mod people;
 pub mod roles;
 pub mod sessions;
 pub mod tenants;
+pub mod throttle;
 
 use sqlx::any::AnyArguments;
 use sqlx::{Any, AssertSqlSafe};

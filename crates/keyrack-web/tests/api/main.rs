@@ -8,4 +8,5 @@ mod lifecycle;
 mod links;
 mod model;
 mod openapi;
+mod pages;
 mod validation;
