@@ -8,6 +8,7 @@ pub mod access;
 pub mod apikeys;
 pub mod audit;
 pub mod auth;
+pub mod checks;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -9,6 +9,7 @@ pub mod links;
 pub mod logins;
 pub mod outbox;
 pub mod people;
+pub mod recipients;
 pub mod roles;
 pub mod sessions;
 pub mod tenants;

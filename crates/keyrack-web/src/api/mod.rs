@@ -3,6 +3,7 @@
 
 mod access;
 mod auth;
+mod checks;
 mod people;
 mod tenants;
 
@@ -64,7 +65,9 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(access::reset))
         .routes(routes!(access::password))
         .routes(routes!(auth::authenticate))
-        .routes(routes!(auth::accept_link));
+        .routes(routes!(auth::accept_link))
+        .routes(routes!(checks::check))
+        .routes(routes!(checks::recipients));
     let doc = router.get_openapi().clone();
     router.route("/openapi.json", axum::routing::get(move || async move { Json(doc) }))
 }

@@ -8,6 +8,7 @@ use keyrack_app::mail::{MailSettings, spawn_worker};
 use keyrack_core::types::Locale;
 use keyrack_testkit::TestApp;
 use keyrack_testkit::browser::Browser;
+use keyrack_testkit::browser::thirtyfour::By;
 use keyrack_testkit::smtp::SmtpServer;
 use mail_parser::MessageParser;
 use serde_json::json;
@@ -26,6 +27,25 @@ fn newest_link(smtp: &SmtpServer, count: usize, path_part: &str) -> String {
         .find(|w| w.contains(path_part))
         .map(str::to_owned)
         .unwrap_or_else(|| panic!("no {path_part} link in\n{text}"))
+}
+
+/// Waits until the element's text satisfies `ok` (a click that navigates replaces the page
+/// under the old elements, so reading right after it could see the page that is going away).
+async fn see(browser: &Browser, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let mut last = String::new();
+    loop {
+        if let Ok(element) = browser.driver().find(By::Css(css)).await
+            && let Ok(text) = element.text().await
+        {
+            if ok(&text) {
+                return text;
+            }
+            last = text;
+        }
+        assert!(std::time::Instant::now() < deadline, "`{css}` never showed the expected text; last seen: {last:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 fn screenshots() -> PathBuf {
@@ -56,13 +76,13 @@ async fn from_invitation_mail_to_a_new_password_after_forgetting_it() {
 
     let browser = Browser::start("nl").await;
     browser.goto(&invitation).await;
-    assert_eq!(browser.text("h1").await, "Kies uw wachtwoord");
+    see(&browser, "h1", |t| t == "Kies uw wachtwoord").await;
 
     // A password that breaks the policy: every broken rule, in Dutch, linked from the summary.
     browser.fill("#password", "welkom12").await;
     browser.fill("#password_again", "welkom12").await;
     browser.click("button.primary").await;
-    let summary = browser.text("#error-summary").await;
+    let summary = see(&browser, "#error-summary", |t| !t.is_empty()).await;
     let nl = |key: &str, args: &[(&str, keyrack_i18n::FluentValue<'_>)]| keyrack_i18n::t_args(Locale::Nl, key, args);
     assert!(summary.contains(&nl("page-errors-title", &[])), "{summary}");
     assert!(summary.contains(&nl("password-too_short", &[("min", 15.into())])), "{summary}");
@@ -75,8 +95,8 @@ async fn from_invitation_mail_to_a_new_password_after_forgetting_it() {
     browser.fill("#password", FIRST).await;
     browser.fill("#password_again", FIRST).await;
     browser.click("button.primary").await;
-    assert_eq!(browser.text("h1").await, "Mijn account");
-    assert_eq!(browser.text(".flash").await, nl("flash-password-set", &[]));
+    see(&browser, "h1", |t| t == "Mijn account").await;
+    see(&browser, ".flash", |t| t == nl("flash-password-set", &[])).await;
     browser.screenshot(&screenshots().join("account-nl.png")).await;
 
     // Change the password.
@@ -84,43 +104,43 @@ async fn from_invitation_mail_to_a_new_password_after_forgetting_it() {
     browser.fill("#new_password", SECOND).await;
     browser.fill("#new_password_again", SECOND).await;
     browser.click("#password button.primary").await;
-    assert_eq!(browser.text(".flash").await, nl("flash-password-changed", &[]));
+    see(&browser, ".flash", |t| t == nl("flash-password-changed", &[])).await;
 
     // Sign out.
     browser.click("form.logout button").await;
-    assert_eq!(browser.text("h1").await, "Inloggen");
-    assert_eq!(browser.text(".flash").await, nl("flash-signed-out", &[]));
+    see(&browser, "h1", |t| t == "Inloggen").await;
+    see(&browser, ".flash", |t| t == nl("flash-signed-out", &[])).await;
 
     // Forgot the password: the same page whatever the address, and a reset mail.
     browser.click("a[href$='/forgot']").await;
     browser.fill("#address", "els@example.com").await;
     browser.click("button.primary").await;
-    assert!(browser.text(".notice").await.starts_with("Als er een account bij dit adres hoort"));
+    see(&browser, ".notice", |t| t.starts_with("Als er een account bij dit adres hoort")).await;
     smtp.wait_for(2).await;
     let reset = newest_link(&smtp, 2, "/reset/");
     browser.goto(&reset).await;
-    assert_eq!(browser.text("h1").await, "Kies een nieuw wachtwoord");
+    see(&browser, "h1", |t| t == "Kies een nieuw wachtwoord").await;
     browser.fill("#password", THIRD).await;
     browser.fill("#password_again", THIRD).await;
     browser.click("button.primary").await;
-    assert_eq!(browser.text("h1").await, "Mijn account");
+    see(&browser, "h1", |t| t == "Mijn account").await;
 
     // Sign out and in again with the newest password; the old one no longer works.
     browser.click("form.logout button").await;
     browser.fill("#username", "ELS@example.com").await;
     browser.fill("#password", SECOND).await;
     browser.click("button.primary").await;
-    assert_eq!(browser.text("#error-summary a").await, nl("login-failed", &[]));
+    see(&browser, "#error-summary a", |t| t == nl("login-failed", &[])).await;
     browser.fill("#username", "els@example.com").await;
     browser.fill("#password", THIRD).await;
     browser.click("button.primary").await;
-    assert_eq!(browser.text("h1").await, "Mijn account");
+    see(&browser, "h1", |t| t == "Mijn account").await;
     browser.screenshot(&screenshots().join("signed-in-again-nl.png")).await;
     browser.quit().await;
 
     // The used reset link is dead now, shown as the calm page.
     let again = Browser::start("nl").await;
     again.goto(&reset).await;
-    assert_eq!(again.text("h1").await, "Deze link werkt niet meer");
+    see(&again, "h1", |t| t == "Deze link werkt niet meer").await;
     again.quit().await;
 }

@@ -1,0 +1,186 @@
+//! The two questions applications ask (SPEC §5): may this person do X (in this branch), and
+//! who receives this e-mail category. Both only read; a read key may ask them.
+
+use std::collections::BTreeSet;
+
+use keyrack_core::FieldError;
+use keyrack_core::authz::{ADMINISTRATOR, BranchScope, Decision, Grants, check};
+use keyrack_core::types::Permission;
+use keyrack_store::records::LoginRecord;
+use keyrack_store::{Conn, repo};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::tenants::Tenant;
+use crate::{Actor, App, AppError, AppResult};
+
+/// The question of `POST /check`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInput {
+    /// The person's id.
+    pub person: String,
+    /// A permission name: one of Keyrack's own or of the operator's catalogue.
+    pub permission: String,
+    /// A branch id; without it the permission is checked regardless of branch scope.
+    #[serde(default)]
+    pub branch: Option<String>,
+}
+
+/// The answer of `POST /check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct CheckView {
+    pub allowed: bool,
+    /// Why, stable: `administrator`, `allowed_by_role`, `allowed_by_extra_permission`,
+    /// `no_access`, `no_role`, `permission_missing` or `branch_out_of_scope`.
+    pub code: String,
+    /// Why, as an English sentence.
+    pub reason: String,
+    pub person: String,
+    pub permission: String,
+    pub branch: Option<String>,
+}
+
+/// Query of `GET /recipients`.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RecipientsQuery {
+    /// An e-mail category of the operator's catalogue.
+    pub category: String,
+    /// A branch id: only people whose login reaches this branch. Empty is the same as absent.
+    pub branch: Option<String>,
+}
+
+/// The answer of `GET /recipients`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RecipientsView {
+    pub category: String,
+    /// In creation order.
+    pub items: Vec<RecipientView>,
+}
+
+/// A person who receives the category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RecipientView {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub language: String,
+    /// `staff`, `owner`, `guest` or `contact`.
+    pub kind: String,
+}
+
+impl App {
+    /// Decides whether the person may use the permission, in the branch if given, with the
+    /// rules of [`keyrack_core::authz::check`] applied to what is stored for their login.
+    ///
+    /// An unknown permission is refused (422 on `permission`) before the person is looked up;
+    /// an unknown person or branch, or one of another tenant, is "not found". A person without
+    /// a login is not allowed anything (`no_access`).
+    pub async fn check(&self, actor: &Actor, slug: &str, input: CheckInput) -> AppResult<CheckView> {
+        let tenant = self.tenant(actor, slug).await?;
+        let permission = self.permission_to_check(&input.permission)?;
+        let mut conn = self.store.read().await?;
+        if repo::people::get(&mut conn, tenant.id(), &input.person).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        if let Some(b) = &input.branch
+            && repo::branches::get(&mut conn, tenant.id(), b).await?.is_none()
+        {
+            return Err(AppError::NotFound);
+        }
+        let decision = match repo::logins::get(&mut conn, tenant.id(), &input.person).await? {
+            Some(login) => check(&grants(&mut conn, &tenant, &login).await?, &permission, input.branch.as_deref()),
+            None => Decision {
+                allowed: false,
+                code: "no_access",
+                message: format!(
+                    "Not allowed: this person has no access (no login), so they hold no permission, including '{permission}'."
+                ),
+            },
+        };
+        Ok(CheckView {
+            allowed: decision.allowed,
+            code: decision.code.to_owned(),
+            reason: decision.message,
+            person: input.person,
+            permission: permission.as_str().to_owned(),
+            branch: input.branch,
+        })
+    }
+
+    /// The people of the tenant who opted into the e-mail category and have an e-mail address,
+    /// in creation order; with `branch`, only those whose login reaches that branch.
+    pub async fn recipients(&self, actor: &Actor, slug: &str, query: RecipientsQuery) -> AppResult<RecipientsView> {
+        let tenant = self.tenant(actor, slug).await?;
+        let category = query.category.trim();
+        if !self.config.email_categories.iter().any(|c| c == category) {
+            return Err(FieldError::new("category", "unknown_category", format!("'{category}' is not an e-mail category"))
+                .with_param("allowed", self.config.email_categories.join(", "))
+                .into());
+        }
+        // An empty `branch=` is what a form sends for "any branch".
+        let branch = query.branch.as_deref().map(str::trim).filter(|b| !b.is_empty());
+        let mut conn = self.store.read().await?;
+        if let Some(b) = branch
+            && repo::branches::get(&mut conn, tenant.id(), b).await?.is_none()
+        {
+            return Err(AppError::NotFound);
+        }
+        let items = repo::recipients::list(&mut conn, tenant.id(), category, branch)
+            .await?
+            .into_iter()
+            .map(|r| RecipientView {
+                id: r.id,
+                first_name: r.first_name,
+                last_name: r.last_name,
+                email: r.email,
+                language: r.language.as_str().to_owned(),
+                kind: r.kind.as_str().to_owned(),
+            })
+            .collect();
+        Ok(RecipientsView { category: category.to_owned(), items })
+    }
+
+    /// A permission that exists (Keyrack's own or the catalogue's), else 422 on `permission`.
+    fn permission_to_check(&self, raw: &str) -> AppResult<Permission> {
+        let known = self.known_permissions("permission", &[raw.to_owned()])?;
+        let name = known.first().map_or(raw, String::as_str);
+        Ok(Permission::parse(name).map_err(|e| e.at("permission"))?)
+    }
+}
+
+/// What the login holds, resolved from the tenant's role table; the access state decides
+/// whether it holds anything at all.
+async fn grants(conn: &mut Conn, tenant: &Tenant, login: &LoginRecord) -> AppResult<Grants> {
+    let role = match &login.role_id {
+        Some(id) => Some(
+            repo::roles::get(conn, tenant.id(), id)
+                .await?
+                .ok_or_else(|| AppError::Internal(format!("login {} refers to a missing role", login.person_id)))?,
+        ),
+        None => None,
+    };
+    Ok(Grants {
+        is_administrator: role.as_ref().is_some_and(|r| r.builtin && r.name == ADMINISTRATOR),
+        role_permissions: permissions(role.iter().flat_map(|r| &r.permissions))?,
+        role: role.map(|r| r.name),
+        extra: permissions(&login.permissions)?,
+        branches: match &login.branches {
+            None => BranchScope::All,
+            Some(ids) => BranchScope::Only(ids.iter().cloned().collect()),
+        },
+        can_log_in: login.state.can_log_in(),
+    })
+}
+
+/// Stored permission names as domain values; a name that does not parse was written by
+/// something other than Keyrack and is reported, not skipped.
+fn permissions<'a>(names: impl IntoIterator<Item = &'a String>) -> AppResult<BTreeSet<Permission>> {
+    names
+        .into_iter()
+        .map(|n| Permission::parse(n).map_err(|e| AppError::Internal(format!("stored permission '{n}': {}", e.message))))
+        .collect()
+}
