@@ -41,6 +41,18 @@ impl App {
     /// lock is read again after the attempt got its hashing slot, so requests that queued in
     /// parallel are held to the same count as sequential ones (at most one per core in flight).
     pub async fn authenticate(&self, origin: &Origin, slug: &str, input: Credentials) -> AppResult<PersonView> {
+        let (tenant, person, login) = self.check_credentials(origin, slug, input).await?;
+        let mut conn = self.store.read().await?;
+        self.person_view(&mut conn, &tenant, person, Some(login)).await
+    }
+
+    /// [`Self::authenticate`] without building the answer: the sign-in page needs only who it is.
+    pub(crate) async fn check_credentials(
+        &self,
+        origin: &Origin,
+        slug: &str,
+        input: Credentials,
+    ) -> AppResult<(crate::tenants::Tenant, keyrack_store::records::PersonRecord, keyrack_store::records::LoginRecord)> {
         let tenant = self.tenant_by_slug(slug).await?;
         // Far longer than any acceptable password: refuse before spending a hash on it.
         if input.password.len() > MAX_LENGTH * 4 || input.username.len() > 1024 {
@@ -123,8 +135,7 @@ impl App {
         }
         append(&mut tx, event).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        let mut conn = self.store.read().await?;
-        self.person_view(&mut conn, &tenant, person, Some(current)).await
+        Ok((tenant, person, current))
     }
 
     /// Sets a password through an invitation or reset link. An unknown, used or expired token

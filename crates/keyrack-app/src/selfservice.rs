@@ -15,7 +15,6 @@ use crate::audit::{Event, append};
 use crate::auth::{AcceptLink, Credentials};
 use crate::secrets::{digest, new_token};
 use crate::tenants::Tenant;
-use crate::views::PersonView;
 use crate::{Actor, App, AppError, AppResult, Origin, new_id};
 
 /// A signed-in person, as every page after sign-in sees them.
@@ -41,11 +40,11 @@ pub struct Client {
     pub user_agent: String,
 }
 
-/// A session that was just created: the cookie value (shown once) and the person.
+/// A session that was just created: the cookie value (shown once) and whose it is.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub token: String,
-    pub person: PersonView,
+    pub person_id: String,
     pub must_change_password: bool,
 }
 
@@ -91,10 +90,9 @@ impl App {
     /// Checks the password and opens a new session (a fresh id: a cookie set before sign-in
     /// never becomes a session).
     pub async fn sign_in(&self, client: &Client, slug: &str, credentials: Credentials) -> AppResult<SignedIn> {
-        let person = self.authenticate(&client.origin, slug, credentials).await?;
-        let tenant = self.tenant_by_slug(slug).await?;
+        let (tenant, person, login) = self.check_credentials(&client.origin, slug, credentials).await?;
         let token = self.open_session(&tenant, &person.id, client).await?;
-        Ok(SignedIn { token, must_change_password: person.access.must_change_password, person })
+        Ok(SignedIn { token, person_id: person.id, must_change_password: login.must_change_password })
     }
 
     /// Sets the password through a link and signs the person in.
@@ -102,7 +100,7 @@ impl App {
         let person = self.accept_link(&client.origin, slug, input).await?;
         let tenant = self.tenant_by_slug(slug).await?;
         let token = self.open_session(&tenant, &person.id, client).await?;
-        Ok(SignedIn { token, must_change_password: false, person })
+        Ok(SignedIn { token, person_id: person.id, must_change_password: false })
     }
 
     /// Whether a link can still be used (for showing its page; nothing is consumed).
