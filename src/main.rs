@@ -50,6 +50,11 @@ enum Command {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
+    /// Manages OpenID Connect clients and the key that signs their tokens.
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +93,29 @@ enum ApiKeyCommand {
         #[arg(long)]
         label: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientCommand {
+    /// Registers an application (relying party) and prints its client id and, unless it is
+    /// public, its secret (shown only now).
+    Create {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        name: String,
+        /// Where codes may be sent; exact match. Repeat for several.
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uri: Vec<String>,
+        /// Where people may be sent after signing out through the application. Repeatable.
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uri: Vec<String>,
+        /// An application that cannot keep a secret (single-page, native): PKCE only.
+        #[arg(long)]
+        public: bool,
+    },
+    /// Makes a new signing key; the old ones stay published until their tokens have expired.
+    RotateKey,
 }
 
 fn main() -> std::process::ExitCode {
@@ -131,6 +159,7 @@ async fn run(cli: Cli) -> Result<()> {
             println!("Tenant created. The administrator sets a password here (valid 7 days):\n{link}");
             Ok(())
         }
+        Command::Client { command } => client_command(&app, command).await,
         Command::Outbox { tenant, all } => {
             let mails = app.outbox(&Actor::System, &tenant, !all).await.map_err(app_error)?;
             if mails.is_empty() {
@@ -157,6 +186,36 @@ async fn run(cli: Cli) -> Result<()> {
                 .map_err(app_error)?;
             println!("{}", key.key);
             eprintln!("This {} key is shown only now; store it safely.", key.scope);
+            Ok(())
+        }
+    }
+}
+
+async fn client_command(app: &App, command: ClientCommand) -> Result<()> {
+    match command {
+        ClientCommand::Create { tenant, name, redirect_uri, post_logout_redirect_uri, public } => {
+            let input = keyrack_app::oidc::clients::NewClient {
+                name,
+                redirect_uris: redirect_uri,
+                public,
+                post_logout_redirect_uris: post_logout_redirect_uri,
+            };
+            let created = app.create_client(&Actor::System, &Origin::default(), &tenant, input).await.map_err(app_error)?;
+            println!("issuer\t{}", created.client.issuer);
+            println!("client_id\t{}", created.client.client_id);
+            if let Some(secret) = created.client_secret {
+                println!("client_secret\t{secret}");
+                eprintln!("The secret is shown only now; store it safely.");
+            }
+            Ok(())
+        }
+        ClientCommand::RotateKey => {
+            let rotation = app.rotate_signing_key().await.map_err(app_error)?;
+            println!("{}", rotation.kid);
+            eprintln!(
+                "New signing key {}; {} retired key(s) stay published until their tokens have expired, {} old key(s) deleted.",
+                rotation.kid, rotation.retired, rotation.deleted
+            );
             Ok(())
         }
     }

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod mail;
+pub mod oidc;
 pub mod people;
 pub mod secrets;
 pub mod selfservice;

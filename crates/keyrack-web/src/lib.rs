@@ -4,6 +4,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod oidc;
 pub mod ops;
 pub mod pages;
 
@@ -36,6 +37,7 @@ pub fn router(app: App) -> Router {
         .nest("/api/v1", api)
         .merge(ops::router())
         .merge(pages::router())
+        .merge(oidc::router())
         .with_state(app)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(IMPORT_BODY_LIMIT))

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod branches;
 pub mod links;
 pub mod logins;
+pub mod oidc;
 pub mod outbox;
 pub mod people;
 pub mod recipients;

@@ -4,6 +4,7 @@
 mod access;
 mod auth;
 mod checks;
+mod clients;
 mod people;
 mod tenants;
 
@@ -46,6 +47,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(tenants::get_tenant, tenants::update_tenant))
         .routes(routes!(tenants::create_api_key))
         .routes(routes!(tenants::revoke_api_key))
+        .routes(routes!(clients::list_clients, clients::create_client))
         .routes(routes!(tenants::list_branches, tenants::create_branch))
         .routes(routes!(tenants::rename_branch, tenants::delete_branch))
         .routes(routes!(tenants::list_roles, tenants::create_role))

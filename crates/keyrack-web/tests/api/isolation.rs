@@ -24,6 +24,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         ("post", "password") => json!({"generate": true}),
         ("post", "authenticate") => json!({"username": "b-admin@example.com", "password": "lantern orchard velvet 42 tide"}),
         ("post", "accept") => json!({"token": "x", "password": "lantern orchard velvet 42 tide"}),
+        ("post", "clients") => json!({"name": "Portal", "redirect_uris": ["https://app.example.test/cb"]}),
         _ => return None,
     };
     Some(body)
