@@ -55,6 +55,40 @@ enum Command {
         #[command(subcommand)]
         command: ClientCommand,
     },
+    /// Previews what a spreadsheet of people (XLSX, ODS or CSV) would change, and with --apply
+    /// applies it in one transaction. Prints the counts per class and every invalid or
+    /// conflicting row with the cell and the reason.
+    #[command(after_help = "Exit codes:\n  \
+        0  no row is invalid or conflicting (with --apply: every new and changed row was applied)\n  \
+        1  an error: the file could not be read, an unknown tenant, the database; nothing applied\n  \
+        2  some rows are invalid or conflicting (listed); nothing applied, unless --skip-invalid\n     \
+           was given, which applies the other new and changed rows")]
+    Import {
+        /// The spreadsheet: .xlsx, .ods or .csv (`,` `;` or TAB; UTF-8, UTF-16 or Windows-1252).
+        file: PathBuf,
+        #[arg(long)]
+        tenant: String,
+        /// Apply every new and changed row after the preview (only when none is invalid or conflicting).
+        #[arg(long)]
+        apply: bool,
+        /// With --apply: apply the valid rows even when others are invalid or conflicting.
+        #[arg(long, requires = "apply")]
+        skip_invalid: bool,
+    },
+    /// Writes every person of a tenant to a spreadsheet, in the columns the import reads.
+    Export {
+        #[arg(long)]
+        tenant: String,
+        /// xlsx or csv (UTF-8 with BOM).
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// The CSV delimiter: `,` `;` or `tab`.
+        #[arg(long, default_value = ",")]
+        delimiter: String,
+        /// The file to write (default: `{tenant}-people-{date}.{format}` here; `-` for standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,6 +194,8 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Client { command } => client_command(&app, command).await,
+        Command::Import { file, tenant, apply, skip_invalid } => import_command(&app, &file, &tenant, apply, skip_invalid).await,
+        Command::Export { tenant, format, delimiter, output } => export_command(&app, &tenant, &format, &delimiter, output).await,
         Command::Outbox { tenant, all } => {
             let mails = app.outbox(&Actor::System, &tenant, !all).await.map_err(app_error)?;
             if mails.is_empty() {
@@ -304,5 +340,135 @@ fn init_logging(cfg: &Config) {
         builder.json().init();
     } else {
         builder.init();
+    }
+}
+
+/// `keyrack import`: preview, print, and apply if asked; exit code 2 when rows are not importable.
+async fn import_command(app: &App, file: &std::path::Path, tenant: &str, apply: bool, skip_invalid: bool) -> Result<()> {
+    use keyrack_app::import::{ApplyInput, ApplyRows, RowClass};
+
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().map_or_else(|| "upload".to_owned(), |n| n.to_string_lossy().into_owned());
+    let bars = Arc::new(Bars::default());
+    bars.spin("reading the file");
+    let preview = app.preview_import(&Actor::System, tenant, bytes, &name, bars.clone()).await;
+    bars.done();
+    let preview = preview.map_err(app_error)?;
+    let s = preview.summary;
+    println!(
+        "{name}: {} new, {} changed, {} unchanged, {} invalid, {} conflicting",
+        s.new, s.changed, s.unchanged, s.invalid, s.conflict
+    );
+    for w in &preview.warnings {
+        println!("warning: {}", w.message);
+    }
+    for row in preview.rows.iter().filter(|r| matches!(r.class, RowClass::Invalid | RowClass::Conflict)) {
+        for e in &row.errors {
+            println!("row {}\t{}\t{}", row.row, e.field, e.message);
+        }
+    }
+    let blocked = s.invalid + s.conflict > 0;
+    if apply && (!blocked || skip_invalid) {
+        let input = ApplyInput { rows: ApplyRows::All, must_change_password: None };
+        let result = app.apply_import(&Actor::System, &Origin::default(), tenant, &preview.id, input, bars.clone()).await;
+        bars.done();
+        let r = result.map_err(app_error)?;
+        println!(
+            "applied: {} created, {} updated, {} invitations queued, {} passwords set, {} rows skipped",
+            r.created, r.updated, r.invitations_queued, r.passwords_set, r.skipped
+        );
+    } else if apply {
+        println!("nothing applied: fix the rows above, or add --skip-invalid to apply the other rows");
+    } else {
+        println!("nothing applied (preview only): run again with --apply to apply the new and changed rows");
+    }
+    if blocked {
+        // Exit code 2 tells a script that rows were left out; everything is committed or rolled
+        // back by now, so ending the process here loses nothing.
+        app.store().close().await;
+        std::process::exit(2);
+    }
+    Ok(())
+}
+
+/// `keyrack export`: every person of the tenant to a file or standard output.
+async fn export_command(app: &App, tenant: &str, format: &str, delimiter: &str, output: Option<PathBuf>) -> Result<()> {
+    use std::io::Write;
+
+    use keyrack_app::import::ExportFormat;
+
+    let format = match format {
+        "xlsx" => ExportFormat::Xlsx,
+        "csv" => ExportFormat::Csv {
+            delimiter: match delimiter {
+                "," => b',',
+                ";" => b';',
+                "tab" | "\t" => b'\t',
+                other => anyhow::bail!("unknown delimiter {other:?}: use ',', ';' or tab"),
+            },
+        },
+        other => anyhow::bail!("unknown format {other:?}: use xlsx or csv"),
+    };
+    let file = app.export(&Actor::System, tenant, format).await.map_err(app_error)?;
+    let path = output.unwrap_or_else(|| PathBuf::from(&file.filename));
+    if path.as_os_str() == "-" {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&file.bytes)?;
+        out.flush()?;
+    } else {
+        std::fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("{} people written to {}", file.people, path.display());
+    }
+    Ok(())
+}
+
+/// indicatif bars on standard error for the stages of an import, so standard output keeps
+/// only the summary a script reads.
+#[derive(Default)]
+struct Bars(std::sync::Mutex<Option<indicatif::ProgressBar>>);
+
+impl Bars {
+    fn replace(&self, bar: Option<indicatif::ProgressBar>) {
+        let mut current = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(old) = current.take() {
+            old.finish();
+        }
+        *current = bar;
+    }
+
+    /// A spinner for a step of unknown length.
+    fn spin(&self, message: &'static str) {
+        let bar = indicatif::ProgressBar::new_spinner().with_message(message);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        self.replace(Some(bar));
+    }
+
+    fn done(&self) {
+        self.replace(None);
+    }
+}
+
+impl keyrack_app::import::Progress for Bars {
+    fn start(&self, stage: keyrack_app::import::Stage, total: u64) {
+        use keyrack_app::import::Stage;
+        let message = match stage {
+            Stage::Reading => "checking rows",
+            Stage::Hashing => "hashing passwords",
+            Stage::Writing => "writing",
+        };
+        let style = indicatif::ProgressStyle::with_template("{msg:18} [{bar:40}] {pos}/{len} ({elapsed}, {eta} left)")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        self.replace(Some(indicatif::ProgressBar::new(total).with_style(style).with_message(message)));
+    }
+
+    fn advance(&self, n: u64) {
+        if let Some(bar) = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
+            bar.inc(n);
+        }
+    }
+
+    fn finish(&self) {
+        self.done();
     }
 }

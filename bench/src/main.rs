@@ -2,8 +2,10 @@
 //! same run on the same machine, as a table and as JSON lines. Loopback only, bounded in time.
 //!
 //! `cargo run --release -p keyrack-bench -- login` compares `POST /authenticate` over HTTP with
-//! bare argon2id verifications on all cores at the same parameters.
+//! bare argon2id verifications on all cores at the same parameters; `-- import --rows 100000`
+//! previews and applies a spreadsheet of that many people and reports time and peak RSS.
 
+mod import;
 mod login;
 mod report;
 
@@ -20,6 +22,8 @@ struct Cli {
 enum Scenario {
     /// Logins per second through the API against bare argon2id verifications per second.
     Login(login::Options),
+    /// A spreadsheet import of many people: preview, apply, export, re-import, passwords, peak RSS.
+    Import(import::Options),
     /// Every scenario.
     All,
 }
@@ -29,7 +33,12 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let rows = match cli.scenario {
         Scenario::Login(o) => runtime.block_on(login::run(&o))?,
-        Scenario::All => runtime.block_on(login::run(&login::Options::default()))?,
+        Scenario::Import(o) => runtime.block_on(import::run(&o))?,
+        Scenario::All => {
+            let mut rows = runtime.block_on(login::run(&login::Options::default()))?;
+            rows.extend(runtime.block_on(import::run(&import::Options::default()))?);
+            rows
+        }
     };
     report::print(&rows);
     Ok(())

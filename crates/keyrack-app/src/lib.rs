@@ -12,6 +12,7 @@ pub mod checks;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod import;
 pub mod mail;
 pub mod oidc;
 pub mod people;

@@ -11,6 +11,7 @@ use crate::{Result, StoreError};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "self_service", include_str!("../migrations/0002_self_service.sql")),
+    (3, "imports", include_str!("../migrations/0003_imports.sql")),
     (4, "oidc", include_str!("../migrations/0004_oidc.sql")),
 ];
 

@@ -5,6 +5,7 @@ mod access;
 mod auth;
 mod checks;
 mod clients;
+mod imports;
 mod people;
 mod tenants;
 
@@ -69,7 +70,11 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(auth::authenticate))
         .routes(routes!(auth::accept_link))
         .routes(routes!(checks::check))
-        .routes(routes!(checks::recipients));
+        .routes(routes!(checks::recipients))
+        .routes(routes!(imports::export))
+        .routes(imports::upload_route())
+        .routes(routes!(imports::get_import))
+        .routes(routes!(imports::apply_import));
     let doc = router.get_openapi().clone();
     router.route("/openapi.json", axum::routing::get(move || async move { Json(doc) }))
 }

@@ -11,6 +11,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
     let body = match (method, path.rsplit('/').next().unwrap_or_default()) {
         ("patch", "{t}") => json!({"name": "Renamed"}),
         ("post", "api-keys") => json!({"scope": "read"}),
+        ("post", "clients") => json!({"name": "Portal", "redirect_uris": ["https://app.example.test/cb"]}),
         ("post", "branches") => json!({"name": "North"}),
         ("patch", "{id}") if path.contains("/branches/") => json!({"name": "South"}),
         ("post", "roles") => json!({"name": "cleaner", "permissions": []}),
@@ -24,7 +25,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         ("post", "password") => json!({"generate": true}),
         ("post", "authenticate") => json!({"username": "b-admin@example.com", "password": "lantern orchard velvet 42 tide"}),
         ("post", "accept") => json!({"token": "x", "password": "lantern orchard velvet 42 tide"}),
-        ("post", "clients") => json!({"name": "Portal", "redirect_uris": ["https://app.example.test/cb"]}),
+        ("post", "apply") => json!({"rows": "all"}),
         _ => return None,
     };
     Some(body)
@@ -47,11 +48,13 @@ async fn every_route_answers_404_for_another_tenants_resources() {
     let (_, b_role) =
         app.post("/api/v1/tenants/tenant-b/roles", &b.write_key, json!({"name": "lifeguard", "permissions": ["clients"]})).await;
     let (_, b_key) = app.post("/api/v1/tenants/tenant-b/api-keys", &b.write_key, json!({"scope": "read"})).await;
+    let (_, b_import) = crate::imports::upload(&app, "tenant-b", &b.write_key, "b.csv", b"email\r\nnew@example.com\r\n").await;
     let b_ids = [
         ("/people/", b_person_id.clone()),
         ("/branches/", b_branch["id"].as_str().unwrap().to_owned()),
         ("/roles/", b_role["id"].as_str().unwrap().to_owned()),
         ("/api-keys/", b_key["id"].as_str().unwrap().to_owned()),
+        ("/imports/", b_import["id"].as_str().unwrap().to_owned()),
     ];
     let b_events_before = app.count("audit_events e JOIN tenants t ON t.id = e.tenant_id WHERE t.slug = 'tenant-b'").await;
     let b_person_before = app.get(&format!("/api/v1/tenants/tenant-b/people/{b_person_id}"), &b.read_key).await.1;
@@ -77,7 +80,12 @@ async fn every_route_answers_404_for_another_tenants_resources() {
             let on_a = id_for_path.as_ref().map(|id| path.replace("{t}", "tenant-a").replace("{id}", id));
             for key in [&a.write_key, &a.read_key] {
                 for target in std::iter::once(&on_b).chain(on_a.iter()) {
-                    let (s, res) = app.call(method(m), &format!("/api/v1{target}"), Some(key), body.clone()).await;
+                    let (s, res) = if path.ends_with("/imports") {
+                        // The upload is multipart: send a real file, so the answer is about the tenant.
+                        crate::imports::upload(&app, "tenant-b", key, "a.csv", b"email\r\nintruder@example.com\r\n").await
+                    } else {
+                        app.call(method(m), &format!("/api/v1{target}"), Some(key), body.clone()).await
+                    };
                     assert_eq!(s, StatusCode::NOT_FOUND, "{m} {target}: {res}");
                     assert_eq!(res["code"], "not_found", "{m} {target}: {res}");
                     tried += 1;

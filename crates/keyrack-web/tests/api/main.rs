@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 mod checks;
+mod imports;
 mod isolation;
 mod lifecycle;
 mod links;

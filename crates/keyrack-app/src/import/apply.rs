@@ -1,0 +1,483 @@
+//! Applying a preview: the selected rows in ONE transaction, each through the same code paths
+//! as the API (person fields, the access state machine with its links, mails and sessions, the
+//! role assignment), with an audit event per change. Every row is checked against the current
+//! data first; a row whose person changed since the preview refuses the whole apply.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use keyrack_core::FieldError;
+use keyrack_core::access::Action;
+use keyrack_store::records::{PersonRecord, search_text};
+use keyrack_store::repo::imports::ImportRecord;
+use keyrack_store::{Conn, StoreError, repo};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::classify::{LoginPlan, PlannedRow, fingerprint};
+use super::preview::{Plan, StoredPreview, parse};
+use super::snapshot::Catalogue;
+use super::{ApplyResult, ImportSummary, PreviewRow, Progress, RowClass, RowError, Stage};
+use crate::access::{ActionInput, GrantInput, InviteInput};
+use crate::audit::{Event, append};
+use crate::tenants::Tenant;
+use crate::{Actor, App, AppError, AppResult, Origin, new_id};
+
+/// Which rows to apply: `"all"` (every `new` and `changed` row) or a list of row numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "RowsRepr")]
+pub enum ApplyRows {
+    All,
+    List(Vec<u32>),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RowsRepr {
+    Word(String),
+    List(Vec<u32>),
+}
+
+impl TryFrom<RowsRepr> for ApplyRows {
+    type Error = String;
+
+    fn try_from(r: RowsRepr) -> Result<Self, String> {
+        match r {
+            RowsRepr::Word(w) if w == "all" => Ok(ApplyRows::All),
+            RowsRepr::Word(w) => Err(format!("rows must be \"all\" or a list of row numbers, not \"{w}\"")),
+            RowsRepr::List(list) => Ok(ApplyRows::List(list)),
+        }
+    }
+}
+
+/// What to apply (`POST /imports/{id}/apply`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyInput {
+    /// `"all"` (every new and changed row) or a list of row numbers from the preview.
+    #[schema(value_type = Value, example = json!("all"))]
+    pub rows: ApplyRows,
+    /// Whether people whose password the file sets must choose their own at the next login
+    /// (default true: a password set by an admin is changed at the next login, SPEC §4).
+    #[serde(default)]
+    pub must_change_password: Option<bool>,
+}
+
+type JsonMap = serde_json::Map<String, serde_json::Value>;
+
+/// The person as audit events record it (the shape of the API's person events).
+fn person_json(p: &PersonRecord) -> serde_json::Value {
+    serde_json::json!({
+        "kind": p.kind.as_str(),
+        "salutation": p.salutation,
+        "first_name": p.first_name,
+        "last_name": p.last_name,
+        "email": p.email,
+        "phones": p.phones,
+        "language": p.language.as_str(),
+        "notifications": p.notifications,
+    })
+}
+
+/// The fields that differ, as (before, after).
+fn diff(before: &serde_json::Value, after: &serde_json::Value) -> (JsonMap, JsonMap) {
+    let (mut b, mut a) = (JsonMap::new(), JsonMap::new());
+    if let (Some(bo), Some(ao)) = (before.as_object(), after.as_object()) {
+        for (k, av) in ao {
+            let bv = bo.get(k).cloned().unwrap_or(serde_json::Value::Null);
+            if &bv != av {
+                b.insert(k.clone(), bv);
+                a.insert(k.clone(), av.clone());
+            }
+        }
+    }
+    (b, a)
+}
+
+impl App {
+    /// Applies the chosen rows of a stored preview in one transaction and answers the counts.
+    ///
+    /// Refusals: another tenant's or an unknown import is "not found" (before anything else,
+    /// even for a read key); an applied one is 409 `import_applied`, an expired one 409
+    /// `import_expired`; a row number that is not applicable is 422 on `rows[i]`; rows whose
+    /// person, role, branch or username changed since the preview make it 409 `import_stale`
+    /// (those rows become conflicts in the stored preview) and nothing is written.
+    pub async fn apply_import(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        slug: &str,
+        id: &str,
+        input: ApplyInput,
+        progress: Arc<dyn Progress>,
+    ) -> AppResult<ApplyResult> {
+        let tenant = self.tenant(actor, slug).await?;
+        let mut conn = self.store.read().await?;
+        let record = repo::imports::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        actor.may_write(tenant.id())?;
+        let rights = self.import_rights(&mut conn, &tenant, actor).await?;
+        rights.require_import_export()?;
+        let own = record.actor_kind == actor.kind() && record.actor_id.as_deref() == actor.id();
+        if !own && !rights.is_administrator() {
+            return Err(AppError::Forbidden {
+                code: "not_your_import",
+                message: "only the person who made this preview, or an administrator, can apply it".into(),
+            });
+        }
+        if own && record.rights != rights.fingerprint() {
+            return Err(AppError::conflict(
+                "rights_changed",
+                "your role or permissions changed since this preview was made; make a new preview",
+            ));
+        }
+        if record.applied_at.is_some() {
+            return Err(AppError::conflict("import_applied", "this import was applied already"));
+        }
+        if record.expires_at <= self.now() {
+            return Err(AppError::conflict("import_expired", "this preview expired; upload the file again"));
+        }
+        let plan = repo::imports::plan(&mut conn, tenant.id(), id)
+            .await?
+            .ok_or_else(|| AppError::conflict("import_applied", "this import was applied already"))?;
+        drop(conn);
+        let preview: StoredPreview = parse("preview", &record.preview)?;
+        let plan: Plan =
+            tokio::task::spawn_blocking(move || parse("plan", &plan)).await.map_err(|e| AppError::Internal(e.to_string()))??;
+        let selected = select(&preview.rows, plan.rows, &input.rows)?;
+        let must_change = input.must_change_password.unwrap_or(true);
+        let mut result = ApplyResult {
+            skipped: u32::try_from(preview.rows.len().saturating_sub(selected.len())).unwrap_or(u32::MAX),
+            ..ApplyResult::default()
+        };
+
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        if !repo::imports::claim(&mut tx, tenant.id(), id, now).await? {
+            return Err(AppError::conflict("import_applied", "this import was applied already, or has expired"));
+        }
+        let cat = Catalogue::load(&mut tx, tenant.id()).await?;
+        let mut stale = Vec::new();
+        for row in &selected {
+            if let Some(reason) = self.stale_reason(&mut tx, &tenant, &cat, row).await? {
+                stale.push((row.row, reason));
+            }
+        }
+        if !stale.is_empty() {
+            drop(tx); // rolls back: the claim and the row locks go with it
+            self.mark_stale(&record, preview, &stale).await?;
+            let list: Vec<String> = stale.iter().map(|(row, reason)| format!("row {row}: {reason}")).collect();
+            return Err(AppError::conflict(
+                "import_stale",
+                format!(
+                    "nothing was applied, because {} changed since the preview ({}); those rows are now conflicts: \
+                     make a new preview, or apply the other rows",
+                    if stale.len() == 1 { "a row" } else { "rows" },
+                    list.join("; ")
+                ),
+            ));
+        }
+
+        drop(preview); // only needed to mark stale rows; the writes need the plan alone
+        progress.start(Stage::Writing, u64::try_from(selected.len()).unwrap_or(u64::MAX));
+        for row in &selected {
+            self.apply_row(&mut tx, actor, origin, &tenant, row, must_change, now, &mut result).await?;
+            progress.advance(1);
+        }
+        let result_json = serde_json::to_string(&result).map_err(|e| AppError::Internal(e.to_string()))?;
+        append(
+            &mut tx,
+            Event::new(tenant.id(), actor, origin, now, "import.applied", Some(id), &record.filename)
+                .after(serde_json::json!(result)),
+        )
+        .await?;
+        repo::imports::finish(&mut tx, tenant.id(), id, &result_json).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        progress.finish();
+        Ok(result)
+    }
+
+    /// Why a row can no longer be applied as previewed, if it cannot. Takes the person's lock,
+    /// which the transaction keeps until it ends.
+    async fn stale_reason(&self, tx: &mut Conn, tenant: &Tenant, cat: &Catalogue, row: &PlannedRow) -> AppResult<Option<String>> {
+        if let Some(seen) = &row.existing {
+            if !repo::people::lock(tx, tenant.id(), &seen.person_id).await? {
+                return Ok(Some("the person was deleted".into()));
+            }
+            let person = repo::people::get(tx, tenant.id(), &seen.person_id).await?.ok_or(AppError::NotFound)?;
+            let login = repo::logins::get(tx, tenant.id(), &seen.person_id).await?;
+            if fingerprint(&person, login.as_ref()) != seen.fingerprint {
+                return Ok(Some(format!("{} was changed", person.display_name())));
+            }
+        }
+        if let Some(login) = &row.login {
+            if let Some(rid) = &login.role_id
+                && cat.role(rid).is_none()
+            {
+                return Ok(Some(format!("the role '{}' was deleted", login.role_name.as_deref().unwrap_or(rid))));
+            }
+            if login.branches.iter().flatten().any(|b| !cat.branches.iter().any(|c| &c.id == b)) {
+                return Ok(Some("a branch of the row was deleted".into()));
+            }
+            let renamed = row.existing.as_ref().and_then(|s| s.username.as_deref()) != Some(login.username.as_str());
+            if renamed
+                && let Some(holder) = repo::logins::by_username(tx, tenant.id(), &login.username).await?
+                && row.existing.as_ref().is_none_or(|s| s.person_id != holder.person_id)
+            {
+                return Ok(Some(format!("the username '{}' was taken", login.username)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Turns the stale rows into conflicts in the stored preview, so that the preview shows why
+    /// and a later "apply all" leaves them out.
+    async fn mark_stale(&self, record: &ImportRecord, mut preview: StoredPreview, stale: &[(u32, String)]) -> AppResult<()> {
+        let reasons: HashMap<u32, &String> = stale.iter().map(|(row, reason)| (*row, reason)).collect();
+        for r in &mut preview.rows {
+            if let Some(reason) = reasons.get(&r.row) {
+                r.class = RowClass::Conflict;
+                r.errors.insert(
+                    0,
+                    RowError {
+                        field: "row".into(),
+                        code: "changed_since_preview".into(),
+                        message: format!("{reason} since the preview"),
+                    },
+                );
+            }
+        }
+        let summary = ImportSummary::of(&preview.rows);
+        let (summary, preview) = (
+            serde_json::to_string(&summary).map_err(|e| AppError::Internal(e.to_string()))?,
+            serde_json::to_string(&preview).map_err(|e| AppError::Internal(e.to_string()))?,
+        );
+        let mut tx = self.store.begin().await?;
+        repo::imports::update_preview(&mut tx, &record.tenant_id, &record.id, &summary, &preview).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "the row, who applies it, and the transaction's counters")]
+    async fn apply_row(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        origin: &Origin,
+        tenant: &Tenant,
+        row: &PlannedRow,
+        must_change: bool,
+        now: i64,
+        result: &mut ApplyResult,
+    ) -> AppResult<()> {
+        let person_id = match &row.existing {
+            None => {
+                let p = &row.person;
+                let person = PersonRecord {
+                    id: new_id(),
+                    tenant_id: tenant.id().to_owned(),
+                    kind: p.kind,
+                    salutation: p.salutation.clone(),
+                    first_name: p.first_name.clone(),
+                    last_name: p.last_name.clone(),
+                    email: p.email.clone(),
+                    phones: p.phones.clone(),
+                    language: p.language,
+                    notifications: p.notifications.clone(),
+                    created_at: now,
+                    updated_at: now,
+                    version: 0,
+                };
+                repo::people::insert(tx, &person, &search_text(&person, None)).await?;
+                append(
+                    tx,
+                    Event::new(tenant.id(), actor, origin, now, "person.created", Some(&person.id), &person.display_name())
+                        .after(person_json(&person)),
+                )
+                .await?;
+                result.created += 1;
+                person.id
+            }
+            Some(seen) => {
+                if row.person_changed {
+                    self.update_person_in_tx(tx, actor, origin, tenant, &seen.person_id, row, now).await?;
+                }
+                result.updated += 1;
+                seen.person_id.clone()
+            }
+        };
+        for &action in &row.actions {
+            let input = match action {
+                Action::Grant => ActionInput::Grant(GrantInput {
+                    username: row.login.as_ref().map(|l| l.username.clone()),
+                    role: row.login.as_ref().and_then(|l| l.role_name.clone()),
+                }),
+                Action::Invite => {
+                    result.invitations_queued += 1;
+                    ActionInput::Invite(InviteInput::default())
+                }
+                Action::SetPassword => {
+                    let hash = row
+                        .password_hash
+                        .clone()
+                        .ok_or_else(|| AppError::Internal(format!("row {} has no password hash", row.row)))?;
+                    result.passwords_set += 1;
+                    ActionInput::Password { hash, generated: None, must_change }
+                }
+                _ => ActionInput::None,
+            };
+            self.act_in_tx(tx, actor, origin, tenant, &person_id, action, input, now).await?;
+        }
+        if let Some(plan) = &row.login {
+            self.set_login_in_tx(tx, actor, origin, tenant, &person_id, plan, now).await?;
+        }
+        Ok(())
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "the row, who applies it, and the transaction")]
+    async fn update_person_in_tx(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        origin: &Origin,
+        tenant: &Tenant,
+        person_id: &str,
+        row: &PlannedRow,
+        now: i64,
+    ) -> AppResult<()> {
+        let before = repo::people::get(tx, tenant.id(), person_id).await?.ok_or(AppError::NotFound)?;
+        let login = repo::logins::get(tx, tenant.id(), person_id).await?;
+        let p = &row.person;
+        let after = PersonRecord {
+            kind: p.kind,
+            salutation: p.salutation.clone(),
+            first_name: p.first_name.clone(),
+            last_name: p.last_name.clone(),
+            email: p.email.clone(),
+            phones: p.phones.clone(),
+            language: p.language,
+            notifications: p.notifications.clone(),
+            updated_at: now,
+            ..before.clone()
+        };
+        let (b, a) = diff(&person_json(&before), &person_json(&after));
+        if a.is_empty() {
+            return Ok(());
+        }
+        repo::people::update(tx, &after, &search_text(&after, login.as_ref().map(|l| l.username.as_str()))).await?;
+        append(
+            tx,
+            Event::new(tenant.id(), actor, origin, now, "person.updated", Some(person_id), &after.display_name())
+                .before(serde_json::Value::Object(b))
+                .after(serde_json::Value::Object(a)),
+        )
+        .await
+    }
+
+    /// Gives the login the row's username, role, permissions and branches, if they differ.
+    #[expect(clippy::too_many_arguments, reason = "the row, who applies it, and the transaction")]
+    async fn set_login_in_tx(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        origin: &Origin,
+        tenant: &Tenant,
+        person_id: &str,
+        plan: &LoginPlan,
+        now: i64,
+    ) -> AppResult<()> {
+        let mut login = repo::logins::get(tx, tenant.id(), person_id)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("person {person_id} has no login after the import's actions")))?;
+        let assignment_changed =
+            login.role_id != plan.role_id || login.permissions != plan.permissions || login.branches != plan.branches;
+        let renamed = login.username != plan.username;
+        if !assignment_changed && !renamed {
+            return Ok(());
+        }
+        let before = self.login_json(tx, &login).await?;
+        if login.role_id != plan.role_id {
+            let admin = self.administrator_role_id(tx, tenant.id()).await?;
+            if plan.role_id.as_deref() != Some(admin.as_str()) {
+                self.refuse_if_last_administrator(tx, tenant, &login).await?;
+            }
+        }
+        login.username.clone_from(&plan.username);
+        login.role_id.clone_from(&plan.role_id);
+        login.permissions.clone_from(&plan.permissions);
+        login.branches.clone_from(&plan.branches);
+        login.updated_at = now;
+        match repo::logins::update(tx, &login).await {
+            Err(e) if e.is_unique_violation() => {
+                return Err(AppError::conflict("username_taken", format!("the username '{}' is already taken", login.username)));
+            }
+            r => r?,
+        }
+        let person = repo::people::get(tx, tenant.id(), person_id).await?.ok_or(AppError::NotFound)?;
+        if renamed {
+            repo::people::set_search_text(tx, person_id, &search_text(&person, Some(&login.username))).await?;
+        }
+        let after = self.login_json(tx, &login).await?;
+        let action = if assignment_changed { "access.role" } else { "access.username" };
+        append(
+            tx,
+            Event::new(tenant.id(), actor, origin, now, action, Some(person_id), &person.display_name())
+                .before(before)
+                .after(after),
+        )
+        .await
+    }
+}
+
+/// The planned rows to apply, in file order. A listed row must be `new` or `changed`;
+/// `unchanged` rows are left out silently (there is nothing to do), anything else is refused.
+fn select(preview: &[PreviewRow], plan: Vec<PlannedRow>, rows: &ApplyRows) -> AppResult<Vec<PlannedRow>> {
+    let applicable: HashSet<u32> =
+        preview.iter().filter(|r| matches!(r.class, RowClass::New | RowClass::Changed)).map(|r| r.row).collect();
+    let wanted: HashSet<u32> = match rows {
+        ApplyRows::All => applicable,
+        ApplyRows::List(list) => {
+            let by_row: HashMap<u32, &PreviewRow> = preview.iter().map(|r| (r.row, r)).collect();
+            let mut errors = Vec::new();
+            let mut wanted = HashSet::new();
+            for (i, n) in list.iter().enumerate() {
+                match by_row.get(n).map(|r| r.class) {
+                    None => {
+                        errors.push(FieldError::new(format!("rows[{i}]"), "unknown_row", format!("the file has no row {n}")));
+                    }
+                    Some(class @ (RowClass::Invalid | RowClass::Conflict)) => errors.push(FieldError::new(
+                        format!("rows[{i}]"),
+                        "not_applicable",
+                        format!(
+                            "row {n} is {} and cannot be applied",
+                            if class == RowClass::Invalid { "invalid" } else { "a conflict" }
+                        ),
+                    )),
+                    Some(RowClass::Unchanged) => {}
+                    Some(RowClass::New | RowClass::Changed) => {
+                        wanted.insert(*n);
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                return Err(AppError::Validation(keyrack_core::FieldErrors(errors)));
+            }
+            wanted
+        }
+    };
+    Ok(plan.into_iter().filter(|r| wanted.contains(&r.row)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_all_or_a_list_of_numbers() {
+        let parse = |v: serde_json::Value| serde_json::from_value::<ApplyInput>(serde_json::json!({"rows": v})).map(|i| i.rows);
+        assert_eq!(parse(serde_json::json!("all")).unwrap(), ApplyRows::All);
+        assert_eq!(parse(serde_json::json!([2, 7])).unwrap(), ApplyRows::List(vec![2, 7]));
+        assert!(parse(serde_json::json!("some")).unwrap_err().to_string().contains("\"all\" or a list"));
+        assert!(parse(serde_json::json!([-1])).is_err());
+        assert!(serde_json::from_value::<ApplyInput>(serde_json::json!({"rows": "all", "extra": 1})).is_err());
+    }
+}
