@@ -41,6 +41,10 @@ pub struct Config {
     pub session_idle_minutes: u32,
     /// Hours after sign-in after which a session ends, however active.
     pub session_absolute_hours: u32,
+    /// Largest spreadsheet an import accepts, in MiB.
+    pub import_max_megabytes: u32,
+    /// Most data rows an imported spreadsheet may have.
+    pub import_max_rows: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -73,6 +77,8 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             session_idle_minutes: 120,
             session_absolute_hours: 12,
+            import_max_megabytes: 20,
+            import_max_rows: 100_000,
         }
     }
 }
@@ -140,6 +146,11 @@ impl Config {
             trusted_proxies: self.trusted_proxies.clone(),
             session_idle_ms: i64::from(self.session_idle_minutes.max(1)) * 60_000,
             session_absolute_ms: i64::from(self.session_absolute_hours.max(1)) * 3_600_000,
+            import_limits: keyrack_sheet::Limits {
+                max_bytes: usize::try_from(self.import_max_megabytes.max(1)).unwrap_or(usize::MAX).saturating_mul(1024 * 1024),
+                max_rows: self.import_max_rows.max(1),
+                ..keyrack_sheet::Limits::default()
+            },
             ..keyrack_app::AppConfig::default()
         };
         if let Some(c) = &self.permission_catalogue {

@@ -35,6 +35,9 @@ pub struct AppConfig {
     /// Reverse proxies whose `X-Forwarded-For` is believed; from anyone else it is ignored, so a
     /// client cannot pick the address its failed logins are counted against.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// What an imported spreadsheet may hold (size, rows, cells, archive entries); the operator
+    /// sets the size and the rows, the rest keep the reader's defaults.
+    pub import_limits: keyrack_sheet::Limits,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -58,6 +61,7 @@ impl Default for AppConfig {
             session_idle_ms: 2 * 3_600_000,
             session_absolute_ms: 12 * 3_600_000,
             trusted_proxies: Vec::new(),
+            import_limits: keyrack_sheet::Limits::default(),
         }
     }
 }

@@ -616,7 +616,8 @@ pub(crate) fn branches_json(branches: Option<&Vec<String>>) -> serde_json::Value
     }
 }
 
-fn person_json(p: &PersonRecord) -> serde_json::Value {
+/// The person as audit events record it.
+pub(crate) fn person_json(p: &PersonRecord) -> serde_json::Value {
     serde_json::json!({
         "kind": p.kind.as_str(),
         "salutation": p.salutation,
@@ -632,7 +633,7 @@ fn person_json(p: &PersonRecord) -> serde_json::Value {
 type JsonMap = serde_json::Map<String, serde_json::Value>;
 
 /// The fields that differ, as (before, after).
-fn diff(before: &serde_json::Value, after: &serde_json::Value) -> (JsonMap, JsonMap) {
+pub(crate) fn diff(before: &serde_json::Value, after: &serde_json::Value) -> (JsonMap, JsonMap) {
     let (mut b, mut a) = (JsonMap::new(), JsonMap::new());
     if let (Some(bo), Some(ao)) = (before.as_object(), after.as_object()) {
         for (k, av) in ao {

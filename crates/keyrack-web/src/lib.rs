@@ -25,14 +25,21 @@ use tower_http::trace::TraceLayer;
 /// megabyte never reaches the hasher). Imports get their own, larger limit.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// The spreadsheet upload's limit, and the hard cap on any request body. Every axum body
-/// extractor (JSON, forms, multipart) holds to [`BODY_LIMIT`] unless its route raises it, which
-/// only the upload does; a body over this cap is refused before any handler runs.
-pub const IMPORT_BODY_LIMIT: usize = 25 * 1024 * 1024;
+/// Room for the multipart framing around an uploaded spreadsheet.
+const MULTIPART_OVERHEAD: usize = 64 * 1024;
+
+/// The hard cap on any request body: the operator's import size limit plus the multipart
+/// framing. Every axum body extractor (JSON, forms, multipart) holds to [`BODY_LIMIT`] unless its
+/// route lifts it, which only the spreadsheet upload does; a body over this cap is refused before
+/// any handler runs.
+pub fn upload_limit(app: &App) -> usize {
+    app.config().import_limits.max_bytes.saturating_add(MULTIPART_OVERHEAD)
+}
 
 /// The whole application router.
 pub fn router(app: App) -> Router {
     let (api, _) = api::router().split_for_parts();
+    let upload_limit = upload_limit(&app);
     Router::new()
         .nest("/api/v1", api)
         .merge(ops::router())
@@ -40,7 +47,7 @@ pub fn router(app: App) -> Router {
         .merge(oidc::router())
         .with_state(app)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(IMPORT_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http())

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use keyrack_core::FieldError;
 use keyrack_core::access::Action;
-use keyrack_store::records::{PersonRecord, search_text};
+use keyrack_store::records::search_text;
 use keyrack_store::repo::imports::ImportRecord;
 use keyrack_store::{Conn, StoreError, repo};
 use serde::Deserialize;
@@ -20,6 +20,7 @@ use super::snapshot::Catalogue;
 use super::{ApplyResult, ImportSummary, PreviewRow, Progress, RowClass, RowError, Stage};
 use crate::access::{ActionInput, GrantInput, InviteInput};
 use crate::audit::{Event, append};
+use crate::people::{diff, person_json};
 use crate::tenants::Tenant;
 use crate::{Actor, App, AppError, AppResult, Origin, new_id};
 
@@ -61,37 +62,6 @@ pub struct ApplyInput {
     /// (default true: a password set by an admin is changed at the next login, SPEC §4).
     #[serde(default)]
     pub must_change_password: Option<bool>,
-}
-
-type JsonMap = serde_json::Map<String, serde_json::Value>;
-
-/// The person as audit events record it (the shape of the API's person events).
-fn person_json(p: &PersonRecord) -> serde_json::Value {
-    serde_json::json!({
-        "kind": p.kind.as_str(),
-        "salutation": p.salutation,
-        "first_name": p.first_name,
-        "last_name": p.last_name,
-        "email": p.email,
-        "phones": p.phones,
-        "language": p.language.as_str(),
-        "notifications": p.notifications,
-    })
-}
-
-/// The fields that differ, as (before, after).
-fn diff(before: &serde_json::Value, after: &serde_json::Value) -> (JsonMap, JsonMap) {
-    let (mut b, mut a) = (JsonMap::new(), JsonMap::new());
-    if let (Some(bo), Some(ao)) = (before.as_object(), after.as_object()) {
-        for (k, av) in ao {
-            let bv = bo.get(k).cloned().unwrap_or(serde_json::Value::Null);
-            if &bv != av {
-                b.insert(k.clone(), bv);
-                a.insert(k.clone(), av.clone());
-            }
-        }
-    }
-    (b, a)
 }
 
 impl App {
@@ -271,22 +241,7 @@ impl App {
     ) -> AppResult<()> {
         let person_id = match &row.existing {
             None => {
-                let p = &row.person;
-                let person = PersonRecord {
-                    id: new_id(),
-                    tenant_id: tenant.id().to_owned(),
-                    kind: p.kind,
-                    salutation: p.salutation.clone(),
-                    first_name: p.first_name.clone(),
-                    last_name: p.last_name.clone(),
-                    email: p.email.clone(),
-                    phones: p.phones.clone(),
-                    language: p.language,
-                    notifications: p.notifications.clone(),
-                    created_at: now,
-                    updated_at: now,
-                    version: 0,
-                };
+                let person = row.person.record(new_id(), tenant.id().to_owned(), now, now, 0);
                 repo::people::insert(tx, &person, &search_text(&person, None)).await?;
                 append(
                     tx,
@@ -346,19 +301,7 @@ impl App {
     ) -> AppResult<()> {
         let before = repo::people::get(tx, tenant.id(), person_id).await?.ok_or(AppError::NotFound)?;
         let login = repo::logins::get(tx, tenant.id(), person_id).await?;
-        let p = &row.person;
-        let after = PersonRecord {
-            kind: p.kind,
-            salutation: p.salutation.clone(),
-            first_name: p.first_name.clone(),
-            last_name: p.last_name.clone(),
-            email: p.email.clone(),
-            phones: p.phones.clone(),
-            language: p.language,
-            notifications: p.notifications.clone(),
-            updated_at: now,
-            ..before.clone()
-        };
+        let after = row.person.record(before.id.clone(), before.tenant_id.clone(), before.created_at, now, before.version);
         let (b, a) = diff(&person_json(&before), &person_json(&after));
         if a.is_empty() {
             return Ok(());

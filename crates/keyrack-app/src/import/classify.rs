@@ -36,6 +36,25 @@ pub(crate) struct PersonPlan {
 }
 
 impl PersonPlan {
+    /// The person record these fields make, under the given identity and timestamps.
+    pub(crate) fn record(&self, id: String, tenant_id: String, created_at: i64, updated_at: i64, version: i64) -> PersonRecord {
+        PersonRecord {
+            id,
+            tenant_id,
+            kind: self.kind,
+            salutation: self.salutation.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone(),
+            phones: self.phones.clone(),
+            language: self.language,
+            notifications: self.notifications.clone(),
+            created_at,
+            updated_at,
+            version,
+        }
+    }
+
     fn of(p: &PersonRecord) -> Self {
         Self {
             kind: p.kind,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use keyrack_core::{FieldError, FieldErrors};
-use keyrack_sheet::{Limits, SheetError, map_headers, read_table};
+use keyrack_sheet::{SheetError, map_headers, read_table};
 use keyrack_store::StoreError;
 use keyrack_store::repo;
 use keyrack_store::repo::imports::ImportRecord;
@@ -74,8 +74,8 @@ impl App {
         progress: Arc<dyn Progress>,
     ) -> AppResult<ImportPreview> {
         let (tenant, rights) = self.import_access(actor, slug, true).await?;
-        let hint = filename.to_owned();
-        let table = tokio::task::spawn_blocking(move || read_table(&bytes, Some(&hint), &Limits::default()))
+        let (hint, limits) = (filename.to_owned(), self.config.import_limits.clone());
+        let table = tokio::task::spawn_blocking(move || read_table(&bytes, Some(&hint), &limits))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
             .map_err(|e| sheet_error(&e))?;

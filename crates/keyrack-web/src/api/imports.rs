@@ -19,10 +19,6 @@ use utoipa_axum::routes;
 use crate::error::{ApiResult, Problem, problem};
 use crate::extract::{ApiJson, ApiQuery, Caller, ClientOrigin};
 
-/// The most an upload may weigh: the sheet reader's own limit (20 MiB) plus room for the
-/// multipart framing. Every other route keeps [`crate::BODY_LIMIT`].
-pub const UPLOAD_LIMIT: usize = crate::IMPORT_BODY_LIMIT;
-
 /// Query of the export.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -136,10 +132,11 @@ pub async fn create_import(
     Ok((StatusCode::CREATED, Json(preview)))
 }
 
-/// The upload route with its own body limit (the global one is for JSON).
+/// The upload route, lifted out of the JSON body limit: the application-wide cap
+/// ([`crate::upload_limit`], from the operator's import size) bounds it instead.
 pub fn upload_route() -> UtoipaMethodRouter<App> {
     let (schemas, paths, router) = routes!(create_import);
-    (schemas, paths, router.layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+    (schemas, paths, router.layer(DefaultBodyLimit::disable()))
 }
 
 /// A stored preview, with what apply did once applied.

@@ -552,12 +552,32 @@ async fn a_dutch_semicolon_sheet_adds_people_and_bad_files_are_refused_clearly()
         assert_eq!((s, body["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(code)), "{name}: {body}");
     }
     // The upload route takes bodies far over the JSON limit; the sheet reader's own size
-    // limit then answers clearly.
-    let huge = vec![b'a'; 21 * 1024 * 1024];
+    // limit (20 MiB by default) then answers clearly.
+    let huge = vec![b'a'; 20 * 1024 * 1024 + 1];
     let (s, body) = upload(&app, &t.slug, &t.write_key, "huge.csv", &huge).await;
     assert_eq!((s, body["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("file_too_large")), "{body}");
     // JSON routes keep their small limit.
     let (s, _) =
         app.post(&format!("/api/v1/tenants/{}/people", t.slug), &t.write_key, json!({"kind": "x".repeat(100_000)})).await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn the_operator_sets_the_size_and_row_limits() {
+    let app = TestApp::spawn_with(|c| {
+        c.import_limits.max_bytes = 1024 * 1024;
+        c.import_limits.max_rows = 3;
+    })
+    .await;
+    let t = app.tenant("limits").await;
+    let rows = "first_name;last_name;kind\r\nA;B;guest\r\nC;D;guest\r\nE;F;guest\r\nG;H;guest\r\n";
+    let (s, body) = upload(&app, &t.slug, &t.write_key, "four.csv", rows.as_bytes()).await;
+    assert_eq!((s, body["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("too_many_rows")), "{body}");
+    // Just over the size limit: the reader names the rule.
+    let (s, body) = upload(&app, &t.slug, &t.write_key, "big.csv", &vec![b'a'; 1024 * 1024 + 1]).await;
+    assert_eq!((s, body["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("file_too_large")), "{body}");
+    // Far over it: refused before the body is read, and nothing was stored.
+    let (s, _) = upload(&app, &t.slug, &t.write_key, "bigger.csv", &vec![b'a'; 2 * 1024 * 1024]).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.count("imports").await, 0);
 }
