@@ -21,7 +21,15 @@ use super::zipcheck::WorkbookKind;
 use super::{Format, Limits, Table};
 use crate::error::SheetError;
 
+/// Reads the workbook. A panic inside the parsers (calamine subtracts a damaged `<dimension>`'s
+/// corners without checking their order, which panics where overflow checks are on; the fuzz
+/// target found it) is answered as a damaged file rather than taking the request down with it.
 pub(super) fn read(bytes: &[u8], kind: WorkbookKind, limits: &Limits) -> Result<Table, SheetError> {
+    std::panic::catch_unwind(|| read_unguarded(bytes, kind, limits))
+        .unwrap_or_else(|_| Err(SheetError::malformed("the workbook's structure is damaged; open and save it again")))
+}
+
+fn read_unguarded(bytes: &[u8], kind: WorkbookKind, limits: &Limits) -> Result<Table, SheetError> {
     match kind {
         WorkbookKind::Xlsx => {
             prescan::xlsx_parts(bytes, limits)?;

@@ -52,6 +52,18 @@ fn valid_xlsx() -> Vec<u8> {
     raw_xlsx(&inline_sheet(&[strings(&["id", "email"]), strings(&["1", "a@x.test"])]), None)
 }
 
+/// Found by `scripts/fuzz`: a `<dimension>` whose corners are in the wrong order made calamine
+/// subtract past zero. The file is damaged, not dangerous: a clear error, never a panic.
+#[test]
+fn a_dimension_with_reversed_corners_is_a_damaged_file() {
+    let sheet = inline_sheet(&[strings(&["id", "email"]), strings(&["1", "a@x.test"])]).replacen(
+        "<sheetData>",
+        "<dimension ref=\"K7:O5\"/><sheetData>",
+        1,
+    );
+    assert_eq!(code(read(&raw_xlsx(&sheet, None))), "malformed_file");
+}
+
 // ---------------------------------------------------------------- archives
 
 #[test]
