@@ -8,6 +8,7 @@
 mod import;
 mod login;
 mod report;
+mod timing;
 
 use clap::{Parser, Subcommand};
 
@@ -24,6 +25,8 @@ enum Scenario {
     Login(login::Options),
     /// A spreadsheet import of many people: preview, apply, export, re-import, passwords, peak RSS.
     Import(import::Options),
+    /// Whether the time of a failed login tells its reason (SECURITY-TESTS A.1).
+    Timing(timing::Options),
     /// Every scenario.
     All,
 }
@@ -34,9 +37,11 @@ fn main() -> anyhow::Result<()> {
     let rows = match cli.scenario {
         Scenario::Login(o) => runtime.block_on(login::run(&o))?,
         Scenario::Import(o) => runtime.block_on(import::run(&o))?,
+        Scenario::Timing(o) => runtime.block_on(timing::run(&o))?,
         Scenario::All => {
             let mut rows = runtime.block_on(login::run(&login::Options::default()))?;
             rows.extend(runtime.block_on(import::run(&import::Options::default()))?);
+            rows.extend(runtime.block_on(timing::run(&timing::Options::default()))?);
             rows
         }
     };

@@ -3,6 +3,11 @@
 //! Every failure of `authenticate` looks the same from outside — unknown user, wrong password,
 //! blocked, no password yet, throttled — and costs one argon2 verification, against a dummy
 //! hash when there is no usable one, so that neither the answer nor its timing tells them apart.
+//!
+//! Guessing link tokens counts against the client address like wrong passwords (SECURITY-TESTS
+//! C.16): a token that does not open a usable link is a failure, and while the address is locked
+//! every link answers "invalid", real ones included, so a locked guesser learns nothing. Someone
+//! behind that address sees the calm "link no longer valid" page and can try again later.
 
 use keyrack_core::FieldErrors;
 use keyrack_core::access::{Action, Effect, decide};
@@ -59,16 +64,13 @@ impl App {
             return Err(AppError::InvalidCredentials);
         }
         let password = normalize(&input.password);
-        let address = origin.address.clone().unwrap_or_else(|| "unknown".to_owned());
-        let (account_policy, address_policy) = (ThrottlePolicy::per_account(), ThrottlePolicy::per_address());
+        let account_policy = ThrottlePolicy::per_account();
 
         let slot = self.hasher.slot().await?;
         let now = self.now();
         let mut conn = self.store.read().await?;
         let login = repo::logins::by_username(&mut conn, tenant.id(), &input.username).await?;
-        let address_locked = repo::throttle::address(&mut conn, tenant.id(), &address)
-            .await?
-            .is_some_and(|(failures, at)| is_locked(&address_policy, u32::try_from(failures).unwrap_or(u32::MAX), at, now));
+        let address_locked = address_locked(&mut conn, tenant.id(), origin, now).await?;
         drop(conn);
         let account_locked = login.as_ref().is_some_and(|l| {
             let failures = u32::try_from(l.failed_logins).unwrap_or(u32::MAX);
@@ -82,14 +84,7 @@ impl App {
         if !verified {
             if !locked {
                 let mut conn = self.store.read().await?;
-                repo::throttle::record_address_failure(
-                    &mut conn,
-                    tenant.id(),
-                    &address,
-                    now,
-                    now - address_policy.forget_after_ms,
-                )
-                .await?;
+                count_address_failure(&mut conn, tenant.id(), origin, now).await?;
                 if let Some(l) = &login {
                     repo::throttle::record_login_failure(&mut conn, &l.person_id, now, now - account_policy.forget_after_ms)
                         .await?;
@@ -144,12 +139,8 @@ impl App {
     pub async fn accept_link(&self, origin: &Origin, slug: &str, input: AcceptLink) -> AppResult<PersonView> {
         let tenant = self.tenant_by_slug(slug).await.map_err(|_| AppError::LinkInvalid)?;
         let now = self.now();
-        let hash = digest(input.token.trim());
         let mut conn = self.store.read().await?;
-        let link = repo::links::by_hash(&mut conn, tenant.id(), &hash)
-            .await?
-            .filter(|l| l.used_at.is_none() && l.expires_at > now)
-            .ok_or(AppError::LinkInvalid)?;
+        let link = usable_link(&mut conn, tenant.id(), origin, &input.token, now).await?.ok_or(AppError::LinkInvalid)?;
         let person = repo::people::get(&mut conn, tenant.id(), &link.person_id).await?.ok_or(AppError::LinkInvalid)?;
         let login = repo::logins::get(&mut conn, tenant.id(), &link.person_id).await?.ok_or(AppError::LinkInvalid)?;
         drop(conn);
@@ -206,4 +197,42 @@ impl App {
         let mut conn = self.store.read().await?;
         self.person_view(&mut conn, &tenant, person, Some(current)).await
     }
+}
+
+/// The link a token opens if it is unused, unexpired and the address is not locked; a token that
+/// opens nothing counts as a failure of the address.
+pub(crate) async fn usable_link(
+    conn: &mut keyrack_store::Conn,
+    tenant_id: &str,
+    origin: &Origin,
+    token: &str,
+    now: i64,
+) -> AppResult<Option<keyrack_store::records::LinkRecord>> {
+    if address_locked(conn, tenant_id, origin, now).await? {
+        return Ok(None);
+    }
+    let link =
+        repo::links::by_hash(conn, tenant_id, &digest(token.trim())).await?.filter(|l| l.used_at.is_none() && l.expires_at > now);
+    if link.is_none() {
+        count_address_failure(conn, tenant_id, origin, now).await?;
+    }
+    Ok(link)
+}
+
+/// The key failures of an unknown client are counted under.
+fn address_key(origin: &Origin) -> &str {
+    origin.address.as_deref().unwrap_or("unknown")
+}
+
+/// Whether the client address has failed often enough to wait (SPEC rule 5).
+async fn address_locked(conn: &mut keyrack_store::Conn, tenant_id: &str, origin: &Origin, now: i64) -> AppResult<bool> {
+    let policy = ThrottlePolicy::per_address();
+    Ok(repo::throttle::address(conn, tenant_id, address_key(origin))
+        .await?
+        .is_some_and(|(failures, at)| is_locked(&policy, u32::try_from(failures).unwrap_or(u32::MAX), at, now)))
+}
+
+async fn count_address_failure(conn: &mut keyrack_store::Conn, tenant_id: &str, origin: &Origin, now: i64) -> AppResult<()> {
+    let forget_before = now - ThrottlePolicy::per_address().forget_after_ms;
+    Ok(repo::throttle::record_address_failure(conn, tenant_id, address_key(origin), now, forget_before).await?)
 }

@@ -103,14 +103,12 @@ impl App {
         Ok(SignedIn { token, person_id: person.id, must_change_password: false })
     }
 
-    /// Whether a link can still be used (for showing its page; nothing is consumed).
-    pub async fn link_usable(&self, slug: &str, token: &str) -> AppResult<bool> {
+    /// Whether a link can still be used (for showing its page; nothing is consumed). Guesses
+    /// count against the client address like wrong passwords (see [`crate::auth`]).
+    pub async fn link_usable(&self, origin: &Origin, slug: &str, token: &str) -> AppResult<bool> {
         let Ok(tenant) = self.tenant_by_slug(slug).await else { return Ok(false) };
         let mut conn = self.store.read().await?;
-        let now = self.now();
-        Ok(repo::links::by_hash(&mut conn, tenant.id(), &digest(token.trim()))
-            .await?
-            .is_some_and(|l| l.used_at.is_none() && l.expires_at > now))
+        Ok(crate::auth::usable_link(&mut conn, tenant.id(), origin, token, self.now()).await?.is_some())
     }
 
     /// The session behind a cookie, if it is still alive: not expired (idle or absolute), and

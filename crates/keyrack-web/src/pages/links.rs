@@ -52,7 +52,7 @@ fn rules(r: &PageRequest) -> String {
 }
 
 async fn show(r: PageRequest, token: &str, purpose: &'static str) -> Response {
-    match r.app.link_usable(r.tenant.slug(), token).await {
+    match r.app.link_usable(r.origin(), r.tenant.slug(), token).await {
         Ok(true) => {
             let rules = rules(&r);
             render(r.jar, StatusCode::OK, &SetPasswordPage { tr: r.page.tr, page: r.page, purpose, rules })

@@ -113,3 +113,65 @@ async fn reset_links_expire_after_the_tenant_lifetime() {
     app.clock.advance_ms(15 * 60_000 + 1_000);
     assert_eq!(accept(&app, "expiry", &token).await.0, StatusCode::GONE);
 }
+
+/// C.13: three reset links outstanding at once (forgot, forgot, forgot); using one kills the
+/// other two (Keycloak #40631).
+#[tokio::test]
+async fn using_one_of_three_reset_links_kills_the_other_two() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("three").await;
+    app.active_person(&t, "three@example.com", GOOD).await;
+    for _ in 0..3 {
+        app.app.forgot(&keyrack_app::Origin::default(), "three", "three@example.com").await.unwrap();
+    }
+    let tokens: Vec<String> = app
+        .strings("SELECT payload FROM outbox WHERE template = 'reset' ORDER BY created_at, id")
+        .await
+        .iter()
+        .map(|p| {
+            serde_json::from_str::<serde_json::Value>(p).unwrap()["link"].as_str().unwrap().rsplit('/').next().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(tokens.len(), 3, "three reset mails, each with its own link");
+    assert_eq!(accept(&app, "three", &tokens[1]).await.0, StatusCode::OK);
+    for token in [&tokens[0], &tokens[2]] {
+        let (s, body) = accept(&app, "three", token).await;
+        assert_eq!((s, body["code"].as_str()), (StatusCode::GONE, Some("link_invalid")), "{body}");
+    }
+}
+
+/// C.16: 10,000 random tokens against the reset and invitation pages and the API answer alike.
+/// Guessing counts against the client address like wrong passwords: once it is locked, a real
+/// link answers exactly like a guessed one until the lock ends.
+#[tokio::test]
+async fn guessed_tokens_answer_alike_and_lock_the_guessing_address() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("guess").await;
+    let (_, real) = invited(&app, &t, "real@example.com").await;
+    let page = |path: String| {
+        let app = &app;
+        async move { app.call(Method::GET, &path, None, None).await }
+    };
+    let (first_status, first_page) = page(format!("/t/guess/reset/{}", random_token())).await;
+    assert_eq!(first_status, StatusCode::GONE);
+    for i in 0..10_000 {
+        let kind = if i % 2 == 0 { "reset" } else { "invite" };
+        let (s, body) = page(format!("/t/guess/{kind}/{}", random_token())).await;
+        assert_eq!((s, &body), (StatusCode::GONE, &first_page), "guess {i} answered differently");
+    }
+    // Locked now: the real link looks like every guess, on the page and in the API.
+    assert_eq!(page(format!("/t/guess/invite/{real}")).await, (StatusCode::GONE, first_page.clone()));
+    let (s, body) = accept(&app, "guess", &real).await;
+    assert_eq!((s, body["code"].as_str()), (StatusCode::GONE, Some("link_invalid")));
+    // The lock ends (15 minutes at most); the real link was never spent.
+    app.clock.advance_ms(15 * 60_000 + 1_000);
+    assert_eq!(page(format!("/t/guess/invite/{real}")).await.0, StatusCode::OK);
+    assert_eq!(accept(&app, "guess", &real).await.0, StatusCode::OK);
+}
+
+/// A token of the shape Keyrack issues: 256 bits, base64url.
+fn random_token() -> String {
+    use base64::Engine;
+    let bytes: [u8; 32] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
