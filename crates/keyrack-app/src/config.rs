@@ -35,6 +35,12 @@ pub struct AppConfig {
     /// Reverse proxies whose `X-Forwarded-For` is believed; from anyone else it is ignored, so a
     /// client cannot pick the address its failed logins are counted against.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Seals secrets kept in the database (the OpenID Connect signing keys); `None` where a
+    /// command needs none.
+    pub key_encryption_key: Option<crate::sealing::KeyEncryptionKey>,
+    /// The bearer token a Prometheus scraper presents at `/metrics`; without one the endpoint
+    /// is off.
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -58,6 +64,8 @@ impl Default for AppConfig {
             session_idle_ms: 2 * 3_600_000,
             session_absolute_ms: 12 * 3_600_000,
             trusted_proxies: Vec::new(),
+            key_encryption_key: None,
+            metrics_token: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod oidc;
 pub mod ops;
 pub mod pages;
@@ -33,11 +34,14 @@ pub const IMPORT_BODY_LIMIT: usize = 25 * 1024 * 1024;
 /// The whole application router.
 pub fn router(app: App) -> Router {
     let (api, _) = api::router().split_for_parts();
+    metrics::handle();
     Router::new()
         .nest("/api/v1", api)
         .merge(ops::router())
         .merge(pages::router())
         .merge(oidc::router())
+        // A route layer sees each request with its matched route template, which is the label.
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(app)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(IMPORT_BODY_LIMIT))
