@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use keyrack_app::config::Argon2Params;
+use keyrack_app::sealing::KeyEncryptionKey;
 use serde::Deserialize;
 
 /// Environment variables with these prefixes are not configuration keys: the file's path, the
@@ -45,6 +46,12 @@ pub struct Config {
     pub import_max_megabytes: u32,
     /// Most data rows an imported spreadsheet may have.
     pub import_max_rows: usize,
+    /// The key-encryption key that seals the OpenID Connect signing keys in the database: 32
+    /// random bytes in base64 or hex. Without it, a SQLite server keeps one in a key file next to
+    /// the database; a PostgreSQL server refuses to start.
+    pub secret_key: Option<String>,
+    /// The bearer token a Prometheus scraper presents at `/metrics`; without it `/metrics` is off.
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -56,6 +63,8 @@ impl std::fmt::Debug for Config {
             .field("operator_key", &self.operator_key.as_ref().map(|_| "<set>"))
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("argon2", &self.argon2)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<set>"))
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "<set>"))
             .finish_non_exhaustive()
     }
 }
@@ -79,6 +88,8 @@ impl Default for Config {
             session_absolute_hours: 12,
             import_max_megabytes: 20,
             import_max_rows: 100_000,
+            secret_key: None,
+            metrics_token: None,
         }
     }
 }
@@ -151,6 +162,7 @@ impl Config {
                 max_rows: self.import_max_rows.max(1),
                 ..keyrack_sheet::Limits::default()
             },
+            metrics_token: self.metrics_token.clone().filter(|t| !t.is_empty()),
             ..keyrack_app::AppConfig::default()
         };
         if let Some(c) = &self.permission_catalogue {
@@ -160,6 +172,72 @@ impl Config {
             app.email_categories.clone_from(c);
         }
         app
+    }
+}
+
+/// The name of the key file a SQLite server keeps its key-encryption key in when none is configured.
+pub const KEY_FILE: &str = "secret.key";
+
+impl Config {
+    /// The key-encryption key: `secret_key` when configured; otherwise, for SQLite, the key file
+    /// in the database's directory, created (mode 0600) on first use. A PostgreSQL server needs
+    /// `secret_key`: its nodes must share one key, and a file on one machine is not shared.
+    pub fn key_encryption_key(&self) -> Result<KeyEncryptionKey> {
+        if let Some(text) = self.secret_key.as_deref().filter(|t| !t.trim().is_empty()) {
+            return KeyEncryptionKey::parse(text)
+                .map_err(|e| anyhow::anyhow!("configuration: secret_key (KEYRACK_SECRET_KEY): {e}"));
+        }
+        let dir = sqlite_dir(&self.database_url).ok_or_else(|| {
+            anyhow::anyhow!(
+                "KEYRACK_SECRET_KEY (secret_key) is required with PostgreSQL or an in-memory database: give every node the same \
+                 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`"
+            )
+        })?;
+        load_or_create_key_file(&dir.join(KEY_FILE))
+    }
+}
+
+/// The directory of a SQLite database file; `None` for PostgreSQL and in-memory SQLite.
+fn sqlite_dir(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:").split('?').next().unwrap_or_default();
+    if path.is_empty() || path.contains(":memory:") {
+        return None;
+    }
+    let parent = Path::new(path).parent().map(Path::to_path_buf).unwrap_or_default();
+    Some(if parent.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { parent })
+}
+
+/// Reads the key file, or creates it readable by its owner only. It is created with
+/// `create_new`, so two processes starting together cannot both write one.
+fn load_or_create_key_file(path: &Path) -> Result<KeyEncryptionKey> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(mut file) => {
+            let key = KeyEncryptionKey::generate();
+            file.write_all(format!("{}\n", key.to_base64()).as_bytes())
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write the key file {}", path.display()))?;
+            tracing::info!(path = %path.display(), "created the key file that seals the signing keys; back it up with the database, but apart from it");
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            use std::os::unix::fs::PermissionsExt;
+            let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+            if meta.permissions().mode() & 0o077 != 0 {
+                tracing::warn!(path = %path.display(), "the key file can be read by other users: chmod 600 it");
+            }
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the key file {}", path.display()))?;
+            KeyEncryptionKey::parse(&text).map_err(|e| anyhow::anyhow!("the key file {}: {e}", path.display()))
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot create the key file {}", path.display())),
     }
 }
 
@@ -217,5 +295,26 @@ mod tests {
             Config { operator_key: Some("op-secret".into()), database_url: "postgres://u:pw@h/db".into(), ..Config::default() };
         let shown = format!("{c:?}");
         assert!(!shown.contains("op-secret") && !shown.contains("pw@"), "{shown}");
+    }
+
+    #[test]
+    fn a_sqlite_server_keeps_its_key_in_a_private_file_and_postgres_needs_one_configured() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("data").join("keyrack.db").display());
+        let c = Config { database_url: url, ..Config::default() };
+        let first = c.key_encryption_key().unwrap();
+        let file = dir.path().join("data").join(KEY_FILE);
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        let again = c.key_encryption_key().unwrap();
+        assert_eq!(first.to_base64(), again.to_base64(), "the same key on the next start");
+
+        let pg = Config { database_url: "postgres://u@127.0.0.1/db".into(), ..Config::default() };
+        let err = pg.key_encryption_key().err().unwrap();
+        assert!(format!("{err:#}").contains("KEYRACK_SECRET_KEY"), "{err:#}");
+        let configured = Config { secret_key: Some(first.to_base64()), ..pg };
+        assert_eq!(configured.key_encryption_key().unwrap().to_base64(), first.to_base64());
+        let short = Config { secret_key: Some("too-short".into()), ..Config::default() };
+        assert!(format!("{:#}", short.key_encryption_key().err().unwrap()).contains("32 random bytes"));
     }
 }

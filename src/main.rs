@@ -30,8 +30,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Runs the server.
-    Serve,
+    /// Runs the server. On a database without tenants it prints a one-time setup link.
+    Serve {
+        /// Loads the demo tenant (a holiday park, slug `zonnedal`) if it is not there yet, and
+        /// prints how to sign in as its administrator. For trying Keyrack out, not for real use.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Manages tenants.
     Tenant {
         #[command(subcommand)]
@@ -176,9 +181,15 @@ async fn run(cli: Cli) -> Result<()> {
     let store = Store::connect(&cfg.database_url, cfg.database_max_connections)
         .await
         .with_context(|| "cannot open the database".to_owned())?;
-    let app = App::new(store, Arc::new(SystemClock), cfg.app_config());
+    let mut app_config = cfg.app_config();
+    // Only the commands that touch the signing keys need the key-encryption key (a PostgreSQL
+    // operator can list tenants without it).
+    if matches!(cli.command, Command::Serve { .. } | Command::Client { command: ClientCommand::RotateKey }) {
+        app_config.key_encryption_key = Some(cfg.key_encryption_key()?);
+    }
+    let app = App::new(store, Arc::new(SystemClock), app_config);
     match cli.command {
-        Command::Serve => serve(&cfg, app).await,
+        Command::Serve { demo } => serve(&cfg, app, demo).await,
         Command::Tenant { command: TenantCommand::List } => {
             for t in app.tenants(&Actor::System).await.map_err(app_error)? {
                 println!("{}\t{}\t{}", t.slug(), t.record.language, t.record.name);
@@ -302,16 +313,39 @@ fn app_error(e: AppError) -> anyhow::Error {
     }
 }
 
-async fn serve(cfg: &Config, app: App) -> Result<()> {
+async fn serve(cfg: &Config, app: App, demo: bool) -> Result<()> {
+    // The signing key is made (or checked) before anything is served: a wrong secret key stops
+    // the start here, not at the first sign-in through OpenID Connect.
+    let keys = app.prepare_signing_keys().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(kid = %keys.active_kid, created = keys.created, sealed_now = keys.sealed_now, "signing keys ready");
     let listener =
         tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("cannot listen on {}", cfg.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, public_url = %cfg.public_url(), backend = ?app.store().backend(), "Keyrack is listening");
-    if app.tenants(&Actor::System).await.map_err(app_error)?.is_empty() {
+    if demo {
+        let loaded = app.load_demo().await.map_err(app_error)?;
+        let base = cfg.public_url();
+        let base = base.trim_end_matches('/');
+        let what = match loaded {
+            keyrack_app::demo::DemoLoad::Loaded { people } => format!("Loaded the demo tenant with {people} people."),
+            keyrack_app::demo::DemoLoad::AlreadyThere => "The demo tenant is loaded.".to_owned(),
+        };
         eprintln!(
-            "No tenant yet. Create the first one with:\n  keyrack tenant create --slug my-park --name \"My park\" --admin-email you@example.com"
+            "\n{what} Sign in as its administrator at\n\n    {base}/t/{}/login\n\n  username: {}\n  password: {}\n\n\
+             This is demo data with a published password: never use --demo on a server that real people use.\n",
+            keyrack_app::demo::SLUG,
+            keyrack_app::demo::ADMIN_USERNAME,
+            keyrack_app::demo::ADMIN_PASSWORD,
         );
     }
+    if let Some(link) = app.issue_setup_link().await.map_err(app_error)? {
+        eprintln!(
+            "\nNo tenant yet. Open this one-time link to create the first tenant and its administrator\n\
+             (valid 24 hours; each start prints a new one until a tenant exists):\n\n    {link}\n\n\
+             Or create one on the command line:\n  keyrack tenant create --slug my-park --name \"My park\" --admin-email you@example.com\n"
+        );
+    }
+    let _metrics_upkeep = keyrack_web::metrics::spawn_upkeep();
     // Mail queued by actions is delivered after commit; without SMTP it waits in the outbox,
     // where `keyrack outbox` shows it.
     let _mail_worker = match (&cfg.smtp_url, &cfg.smtp_from) {

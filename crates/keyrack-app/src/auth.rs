@@ -82,6 +82,7 @@ impl App {
         let verified = self.hasher.verify_in_slot(password.clone(), stored.clone()).await?;
         drop(slot);
         if !verified {
+            metrics::counter!("keyrack_logins_total", "outcome" => if locked { "throttled" } else { "failure" }).increment(1);
             if !locked {
                 let mut conn = self.store.read().await?;
                 count_address_failure(&mut conn, tenant.id(), origin, now).await?;
@@ -130,6 +131,7 @@ impl App {
         }
         append(&mut tx, event).await?;
         tx.commit().await.map_err(StoreError::from)?;
+        metrics::counter!("keyrack_logins_total", "outcome" => "success").increment(1);
         Ok((tenant, person, current))
     }
 

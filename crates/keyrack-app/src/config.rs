@@ -38,6 +38,12 @@ pub struct AppConfig {
     /// What an imported spreadsheet may hold (size, rows, cells, archive entries); the operator
     /// sets the size and the rows, the rest keep the reader's defaults.
     pub import_limits: keyrack_sheet::Limits,
+    /// Seals secrets kept in the database (the OpenID Connect signing keys); `None` where a
+    /// command needs none.
+    pub key_encryption_key: Option<crate::sealing::KeyEncryptionKey>,
+    /// The bearer token a Prometheus scraper presents at `/metrics`; without one the endpoint
+    /// is off.
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -62,6 +68,8 @@ impl Default for AppConfig {
             session_absolute_ms: 12 * 3_600_000,
             trusted_proxies: Vec::new(),
             import_limits: keyrack_sheet::Limits::default(),
+            key_encryption_key: None,
+            metrics_token: None,
         }
     }
 }

@@ -66,7 +66,7 @@ pub struct ProfileUpdate {
 }
 
 impl App {
-    async fn open_session(&self, tenant: &Tenant, person_id: &str, client: &Client) -> AppResult<String> {
+    pub(crate) async fn open_session(&self, tenant: &Tenant, person_id: &str, client: &Client) -> AppResult<String> {
         let token = new_token();
         let now = self.now();
         let mut conn = self.store.read().await?;

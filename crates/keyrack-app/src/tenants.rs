@@ -129,25 +129,57 @@ pub struct TenantUpdate {
     pub settings: Option<TenantSettings>,
 }
 
+/// A new tenant's fields, checked.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckedTenant {
+    slug: TenantSlug,
+    name: String,
+    language: Locale,
+}
+
+/// Checks a new tenant's slug, name and language, naming every field that is refused.
+pub(crate) fn validate_new_tenant(input: &NewTenant) -> Result<CheckedTenant, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let slug = errors.take(TenantSlug::parse(&input.slug));
+    let name = input.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(FieldError::new("name", "required", "must be 1 to 100 characters"));
+    }
+    let language = match input.language.as_deref() {
+        Some(l) => errors.take(Locale::parse(l)),
+        None => Some(Locale::En),
+    };
+    errors.into_result()?;
+    match (slug, language) {
+        (Some(slug), Some(language)) => Ok(CheckedTenant { slug, name, language }),
+        // into_result() refused above whenever a parse failed.
+        _ => Err(FieldError::new("slug", "invalid_slug", "must be a valid slug").into()),
+    }
+}
+
 impl App {
     /// Creates a tenant with the built-in roles (operator only).
     pub async fn create_tenant(&self, actor: &Actor, origin: &Origin, input: NewTenant) -> AppResult<Tenant> {
         if !matches!(actor, Actor::Operator | Actor::System) {
             return Err(AppError::Forbidden { code: "operator_only", message: "only the operator creates tenants".into() });
         }
-        let mut errors = FieldErrors::default();
-        let slug = errors.take(TenantSlug::parse(&input.slug));
-        let name = input.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 100 {
-            errors.push(FieldError::new("name", "required", "must be 1 to 100 characters"));
-        }
-        let language = match input.language.as_deref() {
-            Some(l) => errors.take(Locale::parse(l)),
-            None => Some(Locale::En),
-        };
-        errors.into_result()?;
-        let (Some(slug), Some(language)) = (slug, language) else { return Err(AppError::Internal("unreachable".into())) };
+        let checked = validate_new_tenant(&input)?;
+        let mut tx = self.store.begin().await?;
+        let tenant = self.create_tenant_in_tx(&mut tx, actor, origin, checked).await?;
+        tx.commit().await.map_err(keyrack_store::StoreError::from)?;
+        Ok(tenant)
+    }
 
+    /// Inserts a checked tenant with its built-in roles and the audit event, inside the caller's
+    /// transaction (the first-run setup creates the tenant and its administrator together).
+    pub(crate) async fn create_tenant_in_tx(
+        &self,
+        tx: &mut keyrack_store::Conn,
+        actor: &Actor,
+        origin: &Origin,
+        checked: CheckedTenant,
+    ) -> AppResult<Tenant> {
+        let CheckedTenant { slug, name, language } = checked;
         let now = self.now();
         let record = TenantRecord {
             id: new_id(),
@@ -158,8 +190,7 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        let mut tx = self.store.begin().await?;
-        match repo::tenants::insert(&mut tx, &record).await {
+        match repo::tenants::insert(tx, &record).await {
             Err(e) if e.is_unique_violation() => {
                 return Err(AppError::Validation(
                     FieldError::new("slug", "taken", "another tenant already has this slug").into(),
@@ -169,7 +200,7 @@ impl App {
         }
         for role in builtin_roles() {
             repo::roles::insert(
-                &mut tx,
+                tx,
                 &RoleRecord {
                     id: new_id(),
                     tenant_id: record.id.clone(),
@@ -183,12 +214,11 @@ impl App {
             .await?;
         }
         append(
-            &mut tx,
+            tx,
             Event::new(&record.id, actor, origin, now, "tenant.created", None, &record.slug)
                 .after(serde_json::json!({"slug": record.slug, "name": record.name})),
         )
         .await?;
-        tx.commit().await.map_err(keyrack_store::StoreError::from)?;
         Tenant::from_record(record)
     }
 

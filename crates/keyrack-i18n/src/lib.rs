@@ -1,5 +1,5 @@
 //! Keyrack's texts in English, Dutch, German, French and Romanian: Fluent catalogues under
-//! `locales/<lang>/main.ftl` (domain words, e-mails) and `pages.ftl` (the pages), embedded in the binary at compile time, with English as the
+//! `locales/<lang>/main.ftl` (domain words, e-mails), `pages.ftl` (the pages) and `setup.ftl` (first run), embedded in the binary at compile time, with English as the
 //! fallback for anything missing or broken in another language.
 //!
 //! Keys are grouped by prefix (`state-`, `action-`, `password-`, `field-`, `diagnosis-`,
@@ -33,7 +33,13 @@ static_loader! {
 
 /// The English catalogue, parsed once to answer whether a key exists. The other catalogues have
 /// exactly the same keys (a test checks it), so this answers for every language.
-static EN_SOURCE: &str = concat!(include_str!("../locales/en/main.ftl"), "\n", include_str!("../locales/en/pages.ftl"));
+static EN_SOURCE: &str = concat!(
+    include_str!("../locales/en/main.ftl"),
+    "\n",
+    include_str!("../locales/en/pages.ftl"),
+    "\n",
+    include_str!("../locales/en/setup.ftl")
+);
 static KEYS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     let resource = match fluent_syntax::parser::parse(EN_SOURCE) {
         Ok(r) => r,

@@ -90,10 +90,13 @@ impl TestApp {
         let mut config = AppConfig {
             public_url: if public_is_self { base.clone() } else { "https://id.example.test".into() },
             operator_key: Some(OPERATOR_KEY.into()),
+            key_encryption_key: Some(keyrack_app::sealing::KeyEncryptionKey::generate()),
             ..AppConfig::default()
         };
         configure(&mut config);
         let app = App::new(store, clock.clone(), config);
+        // As `keyrack serve` does before it listens.
+        app.prepare_signing_keys().await.expect("prepare the signing keys");
         let served = app.clone();
         let server = tokio::spawn(async move {
             keyrack_web::serve(served, listener, std::future::pending()).await.unwrap();

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod oidc;
 pub mod ops;
 pub mod pages;
@@ -40,11 +41,14 @@ pub fn upload_limit(app: &App) -> usize {
 pub fn router(app: App) -> Router {
     let (api, _) = api::router().split_for_parts();
     let upload_limit = upload_limit(&app);
+    metrics::handle();
     Router::new()
         .nest("/api/v1", api)
         .merge(ops::router())
         .merge(pages::router())
         .merge(oidc::router())
+        // A route layer sees each request with its matched route template, which is the label.
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(app)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(upload_limit))

@@ -1,4 +1,4 @@
-//! Operations endpoints: liveness and readiness.
+//! Operations endpoints: liveness, readiness and Prometheus metrics.
 
 use axum::Router;
 use axum::extract::State;
@@ -8,7 +8,7 @@ use axum::routing::get;
 use keyrack_app::App;
 
 pub fn router() -> Router<App> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(crate::metrics::endpoint))
 }
 
 /// The process is up.

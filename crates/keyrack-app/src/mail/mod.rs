@@ -46,6 +46,11 @@ pub struct OutboxView {
 }
 
 impl App {
+    /// How much mail of all tenants waits to be delivered (a count only, for monitoring).
+    pub async fn outbox_pending(&self) -> AppResult<i64> {
+        Ok(repo::outbox::pending_count(&mut *self.store.read().await?).await?)
+    }
+
     /// The mail of a tenant, newest first; `pending_only` leaves out what was delivered.
     ///
     /// Only the operator (or Keyrack itself) reads it: pending mail holds live invitation and

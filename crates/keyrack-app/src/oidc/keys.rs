@@ -1,12 +1,13 @@
 //! The keys that sign ID and access tokens: RSA 2048 with RS256, the algorithm every relying
 //! party supports (OpenID Connect Discovery requires it to be offered).
 //!
-//! The first key is made the first time one is needed and stored in the database (PKCS#8 PEM
-//! beside its public JWK), so every Keyrack node behind one database signs with the same key.
+//! The first key is made when the server starts ([`App::prepare_signing_keys`]) and stored in
+//! the database beside its public JWK, so every Keyrack node behind one database signs with the
+//! same key. The private key (PKCS#8 PEM) is stored sealed under the key-encryption key of the
+//! configuration ([`crate::sealing`]): the database alone does not let anyone sign tokens.
 //! `keyrack client rotate-key` makes a new key and retires the others; a retired key stays in
 //! the JWKS for [`RETIRED_KEY_PUBLISHED_MS`], by which time every token it signed has expired,
-//! and is deleted at the next rotation after that. The private key is not encrypted at rest:
-//! whoever can read the database can sign tokens, so the database is a secret to protect.
+//! and is deleted at the next rotation after that.
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
@@ -18,6 +19,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{OidcError, OidcResult, RETIRED_KEY_PUBLISHED_MS};
+use crate::sealing::{KeyEncryptionKey, SealError, is_sealed};
 use crate::{App, AppError, AppResult};
 
 /// The one algorithm Keyrack signs with.
@@ -38,9 +40,39 @@ fn crypto(what: &str, e: impl std::fmt::Display) -> AppError {
     AppError::Internal(format!("{what}: {e}"))
 }
 
-/// A fresh RSA key pair as it is stored: PKCS#8 PEM, and the public JWK with its RFC 7638
-/// thumbprint as `kid`.
-fn generate(now: i64) -> AppResult<SigningKeyRecord> {
+/// Why the signing keys could not be made ready at start.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyringError {
+    #[error(
+        "no key-encryption key is configured: set KEYRACK_SECRET_KEY (secret_key in the TOML file) to 32 random bytes \
+         in base64, e.g. the output of `openssl rand -base64 32`"
+    )]
+    NoKey,
+    #[error(
+        "the secret key does not open the stored OpenID Connect signing key {kid}: KEYRACK_SECRET_KEY (or the key file) \
+         is not the one the key was sealed with; start with the original secret key"
+    )]
+    WrongKey { kid: String },
+    #[error("the stored OpenID Connect signing key {kid} is damaged")]
+    Damaged { kid: String },
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+/// What [`App::prepare_signing_keys`] found and did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyringReport {
+    /// The key that signs now.
+    pub active_kid: String,
+    /// Whether that key was made now (the first start).
+    pub created: bool,
+    /// Keys stored in the clear by an earlier version, sealed now.
+    pub sealed_now: u64,
+}
+
+/// A fresh RSA key pair as it is stored: the sealed PKCS#8 PEM, and the public JWK with its
+/// RFC 7638 thumbprint as `kid`.
+fn generate(now: i64, kek: &KeyEncryptionKey) -> AppResult<SigningKeyRecord> {
     let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|e| crypto("generating an RSA key", e))?;
     let der = pair.as_der().map_err(|e| crypto("encoding the RSA key", e))?;
     let pem = pem::encode(&pem::Pem::new("PRIVATE KEY", der.as_ref().to_vec()));
@@ -50,12 +82,22 @@ fn generate(now: i64) -> AppResult<SigningKeyRecord> {
     jwk.common.key_id = Some(kid.clone());
     jwk.common.public_key_use = Some(PublicKeyUse::Signature);
     let public_jwk = serde_json::to_string(&jwk).map_err(|e| crypto("public JWK", e))?;
-    Ok(SigningKeyRecord { kid, algorithm: "RS256".into(), private_key: pem, public_jwk, created_at: now, retired_at: None })
+    let private_key = kek.seal(pem.as_bytes(), &kid)?;
+    Ok(SigningKeyRecord { kid, algorithm: "RS256".into(), private_key, public_jwk, created_at: now, retired_at: None })
 }
 
 /// RSA key generation takes tens of milliseconds: off the async workers.
-async fn generate_off_thread(now: i64) -> AppResult<SigningKeyRecord> {
-    tokio::task::spawn_blocking(move || generate(now)).await.map_err(|e| AppError::Internal(e.to_string()))?
+async fn generate_off_thread(now: i64, kek: KeyEncryptionKey) -> AppResult<SigningKeyRecord> {
+    tokio::task::spawn_blocking(move || generate(now, &kek)).await.map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// The PEM of a stored key, opened with the key-encryption key.
+fn open_private_key(record: &SigningKeyRecord, kek: &KeyEncryptionKey) -> Result<String, KeyringError> {
+    let bytes = kek.open(&record.private_key, &record.kid).map_err(|e| match e {
+        SealError::WrongKey => KeyringError::WrongKey { kid: record.kid.clone() },
+        SealError::NotSealed | SealError::Damaged => KeyringError::Damaged { kid: record.kid.clone() },
+    })?;
+    String::from_utf8(bytes).map_err(|_| KeyringError::Damaged { kid: record.kid.clone() })
 }
 
 fn jwk_of(record: &SigningKeyRecord) -> AppResult<Jwk> {
@@ -68,32 +110,67 @@ fn published(record: &SigningKeyRecord, now: i64) -> bool {
 }
 
 impl App {
-    /// The key that signs now, made on first use. Two nodes starting together may both make
-    /// one; both are then published and the newer signs, which is harmless.
-    async fn active_signing_key(&self) -> AppResult<SigningKeyRecord> {
-        let mut conn = self.store.read().await?;
-        if let Some(k) = repo::oidc::active_signing_key(&mut conn).await? {
-            return Ok(k);
-        }
-        drop(conn);
-        let fresh = generate_off_thread(self.now()).await?;
-        let mut conn = self.store.read().await?;
-        repo::oidc::insert_signing_key(&mut conn, &fresh).await?;
-        tracing::info!(kid = %fresh.kid, "created the OpenID Connect signing key");
-        Ok(repo::oidc::active_signing_key(&mut conn).await?.unwrap_or(fresh))
+    fn kek(&self) -> Result<KeyEncryptionKey, KeyringError> {
+        self.config.key_encryption_key.clone().ok_or(KeyringError::NoKey)
     }
 
-    /// Makes the signing key now if there is none yet, and answers its id.
-    pub async fn ensure_signing_key(&self) -> AppResult<String> {
-        Ok(self.active_signing_key().await?.kid)
+    /// Makes the signing keys ready; `keyrack serve` calls it before it listens. Seals any key an
+    /// earlier version stored in the clear, checks that the configured key-encryption key opens
+    /// every stored key (a wrong secret key stops the start with a clear message rather than
+    /// failing the first sign-in), and makes the first key on the first start. Two nodes
+    /// starting together on an empty database may both make one; both are then published and
+    /// the newer signs, which is harmless.
+    pub async fn prepare_signing_keys(&self) -> Result<KeyringReport, KeyringError> {
+        let kek = self.kek()?;
+        let mut report = KeyringReport::default();
+        let mut tx = self.store.begin().await.map_err(AppError::from)?;
+        for key in repo::oidc::signing_keys(&mut tx).await.map_err(AppError::from)? {
+            if is_sealed(&key.private_key) {
+                open_private_key(&key, &kek)?;
+            } else {
+                // Stored in the clear before keys were sealed: check it is a key, then seal it.
+                EncodingKey::from_rsa_pem(key.private_key.as_bytes())
+                    .map_err(|_| KeyringError::Damaged { kid: key.kid.clone() })?;
+                let sealed = kek.seal(key.private_key.as_bytes(), &key.kid)?;
+                repo::oidc::set_signing_key_private(&mut tx, &key.kid, &sealed).await.map_err(AppError::from)?;
+                report.sealed_now += 1;
+            }
+        }
+        tx.commit().await.map_err(|e| AppError::from(keyrack_store::StoreError::from(e)))?;
+        if report.sealed_now > 0 {
+            tracing::info!(keys = report.sealed_now, "sealed OpenID Connect signing keys that were stored in the clear");
+        }
+        let mut conn = self.store.read().await.map_err(AppError::from)?;
+        if let Some(active) = repo::oidc::active_signing_key(&mut conn).await.map_err(AppError::from)? {
+            report.active_kid = active.kid;
+            return Ok(report);
+        }
+        drop(conn);
+        let fresh = generate_off_thread(self.now(), kek).await?;
+        let mut conn = self.store.read().await.map_err(AppError::from)?;
+        repo::oidc::insert_signing_key(&mut conn, &fresh).await.map_err(AppError::from)?;
+        tracing::info!(kid = %fresh.kid, "created the OpenID Connect signing key");
+        report.active_kid = fresh.kid;
+        report.created = true;
+        Ok(report)
+    }
+
+    /// The key that signs now. It is made at start ([`Self::prepare_signing_keys`]), never on
+    /// first use, so a server that cannot keep it safe does not start.
+    async fn active_signing_key(&self) -> AppResult<SigningKeyRecord> {
+        let mut conn = self.store.read().await?;
+        repo::oidc::active_signing_key(&mut conn)
+            .await?
+            .ok_or_else(|| AppError::Internal("no OpenID Connect signing key: the server makes one when it starts".into()))
     }
 
     /// Makes a new signing key and retires the others (`keyrack client rotate-key`). Tokens
     /// signed with a retired key keep validating until they expire; keys retired longer ago
     /// than that are deleted.
     pub async fn rotate_signing_key(&self) -> AppResult<Rotation> {
+        let kek = self.kek().map_err(|e| AppError::Internal(e.to_string()))?;
         let now = self.now();
-        let fresh = generate_off_thread(now).await?;
+        let fresh = generate_off_thread(now, kek).await?;
         let mut tx = self.store.begin().await?;
         repo::oidc::insert_signing_key(&mut tx, &fresh).await?;
         let retired = repo::oidc::retire_signing_keys_except(&mut tx, &fresh.kid, now).await?;
@@ -116,7 +193,9 @@ impl App {
     /// tokens, `at+jwt` for access tokens, RFC 9068).
     pub(crate) async fn sign<T: Serialize>(&self, typ: &str, claims: &T) -> AppResult<String> {
         let key = self.active_signing_key().await?;
-        let encoding = EncodingKey::from_rsa_pem(key.private_key.as_bytes()).map_err(|e| crypto("stored signing key", e))?;
+        let kek = self.kek().map_err(|e| AppError::Internal(e.to_string()))?;
+        let pem = open_private_key(&key, &kek).map_err(|e| AppError::Internal(e.to_string()))?;
+        let encoding = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| crypto("stored signing key", e))?;
         let mut header = Header::new(ALGORITHM);
         header.kid = Some(key.kid);
         header.typ = Some(typ.to_owned());
@@ -153,9 +232,13 @@ mod tests {
 
     #[test]
     fn a_generated_key_signs_and_its_published_jwk_verifies() {
-        let record = generate(1_000).unwrap();
+        let kek = KeyEncryptionKey::generate();
+        let record = generate(1_000, &kek).unwrap();
         assert_eq!(record.algorithm, "RS256");
-        assert!(record.private_key.starts_with("-----BEGIN PRIVATE KEY-----"), "PKCS#8 PEM");
+        assert!(is_sealed(&record.private_key) && !record.private_key.contains("PRIVATE KEY"), "stored sealed");
+        let pem = open_private_key(&record, &kek).unwrap();
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"), "PKCS#8 PEM");
+        assert!(matches!(open_private_key(&record, &KeyEncryptionKey::generate()), Err(KeyringError::WrongKey { .. })));
         let jwk: serde_json::Value = serde_json::from_str(&record.public_jwk).unwrap();
         assert_eq!(jwk["kty"], "RSA");
         assert_eq!(jwk["use"], "sig");
@@ -163,7 +246,7 @@ mod tests {
         assert_eq!(jwk["kid"], record.kid.as_str());
         assert!(jwk.get("d").is_none(), "the published JWK carries no private part: {jwk}");
 
-        let key = EncodingKey::from_rsa_pem(record.private_key.as_bytes()).unwrap();
+        let key = EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap();
         let token = jsonwebtoken::encode(&Header::new(ALGORITHM), &serde_json::json!({"sub": "x", "exp": 1}), &key).unwrap();
         let decoding = DecodingKey::from_jwk(&jwk_of(&record).unwrap()).unwrap();
         let mut validation = Validation::new(ALGORITHM);
@@ -172,7 +255,7 @@ mod tests {
         assert_eq!(claims["sub"], "x");
 
         // Another key's JWK does not verify it.
-        let other = generate(1_000).unwrap();
+        let other = generate(1_000, &kek).unwrap();
         assert_ne!(other.kid, record.kid);
         let wrong = DecodingKey::from_jwk(&jwk_of(&other).unwrap()).unwrap();
         assert!(jsonwebtoken::decode::<serde_json::Value>(&token, &wrong, &validation).is_err());
@@ -180,7 +263,7 @@ mod tests {
 
     #[test]
     fn a_retired_key_is_published_until_its_tokens_have_expired() {
-        let mut record = generate(0).unwrap();
+        let mut record = generate(0, &KeyEncryptionKey::generate()).unwrap();
         assert!(published(&record, i64::MAX));
         record.retired_at = Some(10_000);
         assert!(published(&record, 10_000 + RETIRED_KEY_PUBLISHED_MS - 1));

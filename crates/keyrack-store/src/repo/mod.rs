@@ -14,6 +14,7 @@ pub mod people;
 pub mod recipients;
 pub mod roles;
 pub mod sessions;
+pub mod setup;
 pub mod tenants;
 pub mod throttle;
 

@@ -14,7 +14,7 @@ pub struct SigningKeyRecord {
     pub kid: String,
     /// `RS256`.
     pub algorithm: String,
-    /// PKCS#8 PEM.
+    /// PKCS#8 PEM, sealed by the application (older rows: in the clear until the next start).
     pub private_key: String,
     /// The public key as a JWK (JSON), as published.
     pub public_jwk: String,
@@ -177,6 +177,12 @@ pub async fn insert_signing_key(conn: &mut Conn, k: &SigningKeyRecord) -> Result
     .bind(k.retired_at)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Replaces a key's stored private part (sealing a key stored in the clear).
+pub async fn set_signing_key_private(conn: &mut Conn, kid: &str, private_key: &str) -> Result<()> {
+    sqlx::query("UPDATE signing_keys SET private_key = $1 WHERE kid = $2").bind(private_key).bind(kid).execute(conn).await?;
     Ok(())
 }
 

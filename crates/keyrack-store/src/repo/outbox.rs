@@ -36,6 +36,11 @@ pub async fn list(conn: &mut Conn, tenant_id: &str, pending_only: bool) -> Resul
     rows.iter().map(OutboxRecord::from_row).collect()
 }
 
+/// How much mail of all tenants waits to be delivered.
+pub async fn pending_count(conn: &mut Conn) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetch_one(conn).await?)
+}
+
 // Delivery. Several Keyrack nodes may run a delivery worker against one database; a row is sent
 // by the worker that claims it, and a claim is taken by a single conditional UPDATE, so two
 // workers never both get it. A claim that outlives its worker (a crash mid-send) lapses at

@@ -88,7 +88,7 @@ impl Page {
     }
 }
 
-const LANGUAGES: [(Locale, &str); 5] = [
+pub(super) const LANGUAGES: [(Locale, &str); 5] = [
     (Locale::En, "English"),
     (Locale::Nl, "Nederlands"),
     (Locale::De, "Deutsch"),
@@ -115,7 +115,7 @@ pub fn new_cookie(app: &App, name: String, value: String, same_site: SameSite) -
     c
 }
 
-fn random_token() -> String {
+pub(super) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -219,43 +219,12 @@ impl PageRequest {
     /// cookie, and a browser's own signals (`Sec-Fetch-Site`, `Origin`) must not say the request
     /// came from elsewhere.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), Box<Response>> {
-        let cross_site = self.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site");
-        let public = self.app.config().base_url().to_owned();
-        let foreign_origin = self
-            .headers
-            .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|o| o != "null" && !public.starts_with(o) && !self.same_host(o));
-        let cookie = self.jar.get(&cookie_name(&self.app, "keyrack_csrf")).map(|c| c.value().to_owned()).unwrap_or_default();
-        let token_ok = !cookie.is_empty() && bool::from(cookie.as_bytes().ct_eq(submitted.as_bytes()));
-        if cross_site || foreign_origin || !token_ok {
-            tracing::warn!(cross_site, foreign_origin, token_ok, "refused a form post (CSRF)");
-            let tr = self.page.tr;
-            return Err(Box::new((StatusCode::FORBIDDEN, Html(format!(
-                "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{}</title><p>{}</p><p><a href=\"\">{}</a></p></html>",
-                tr.lang(),
-                tr.t("csrf-title"),
-                tr.t("csrf-body"),
-                tr.t("csrf-again")
-            )))
-            .into_response()));
-        }
-        Ok(())
-    }
-
-    /// An `Origin` equal to the Host the request was sent to (a deployment reached by more than
-    /// one name still accepts its own forms).
-    fn same_host(&self, origin: &str) -> bool {
-        let host = self.headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        !host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}"))
+        check_csrf(&self.app, &self.headers, &self.jar, self.page.tr, submitted)
     }
 
     /// The session cookie set for a new session, and a new CSRF token bound to it.
-    pub fn sign_in_cookies(mut self, token: String) -> CookieJar {
-        let name = session_cookie(&self.app, self.tenant.slug());
-        self.jar = self.jar.add(new_cookie(&self.app, name, token, SameSite::Lax));
-        let csrf_name = cookie_name(&self.app, "keyrack_csrf");
-        self.jar.add(new_cookie(&self.app, csrf_name, random_token(), SameSite::Strict))
+    pub fn sign_in_cookies(self, token: String) -> CookieJar {
+        signed_in_cookies(&self.app, self.jar, self.tenant.slug(), token)
     }
 
     pub fn sign_out_cookies(self) -> CookieJar {
@@ -276,6 +245,45 @@ impl PageRequest {
     pub fn origin(&self) -> &Origin {
         &self.client.origin
     }
+}
+
+/// Refuses a form post from another site: the hidden token must equal this browser's CSRF
+/// cookie, and a browser's own signals (`Sec-Fetch-Site`, `Origin`) must not say the request
+/// came from elsewhere.
+pub fn check_csrf(app: &App, headers: &HeaderMap, jar: &CookieJar, tr: Tr, submitted: &str) -> Result<(), Box<Response>> {
+    let cross_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site");
+    let public = app.config().base_url().to_owned();
+    let foreign_origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|o| o != "null" && !public.starts_with(o) && !same_host(headers, o));
+    let cookie = jar.get(&cookie_name(app, "keyrack_csrf")).map(|c| c.value().to_owned()).unwrap_or_default();
+    let token_ok = !cookie.is_empty() && bool::from(cookie.as_bytes().ct_eq(submitted.as_bytes()));
+    if cross_site || foreign_origin || !token_ok {
+        tracing::warn!(cross_site, foreign_origin, token_ok, "refused a form post (CSRF)");
+        return Err(Box::new((StatusCode::FORBIDDEN, Html(format!(
+            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{}</title><p>{}</p><p><a href=\"\">{}</a></p></html>",
+            tr.lang(),
+            tr.t("csrf-title"),
+            tr.t("csrf-body"),
+            tr.t("csrf-again")
+        )))
+        .into_response()));
+    }
+    Ok(())
+}
+
+/// An `Origin` equal to the Host the request was sent to (a deployment reached by more than
+/// one name still accepts its own forms).
+fn same_host(headers: &HeaderMap, origin: &str) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    !host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}"))
+}
+
+/// The session cookie of a tenant for a new session, and a new CSRF token bound to it.
+pub fn signed_in_cookies(app: &App, jar: CookieJar, slug: &str, token: String) -> CookieJar {
+    let jar = jar.add(new_cookie(app, session_cookie(app, slug), token, SameSite::Lax));
+    jar.add(new_cookie(app, cookie_name(app, "keyrack_csrf"), random_token(), SameSite::Strict))
 }
 
 /// Adds a one-time message (a catalogue key) for the next page.

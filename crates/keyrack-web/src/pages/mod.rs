@@ -8,6 +8,7 @@ mod account;
 mod context;
 mod links;
 mod login;
+mod setup;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -33,6 +34,7 @@ pub fn router() -> Router<App> {
         .route("/t/{tenant}/account/password", axum::routing::post(account::password))
         .route("/t/{tenant}/account/notifications", axum::routing::post(account::notifications))
         .route("/t/{tenant}/account/sessions", axum::routing::post(account::end_other_sessions))
+        .route("/setup/{token}", get(setup::form).post(setup::submit))
         // Pages carry links with tokens and personal data: no referrer leaves them, no one
         // frames them, no cache keeps them.
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))

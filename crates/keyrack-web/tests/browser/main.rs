@@ -5,3 +5,4 @@
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests: a failed unwrap is a failed test")]
 
 mod journey;
+mod setup;
