@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod import;
 pub mod mail;
+pub mod merge;
 pub mod oidc;
 pub mod people;
 pub mod secrets;

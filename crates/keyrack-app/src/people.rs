@@ -312,6 +312,10 @@ impl App {
         }
         repo::people::delete(&mut tx, tenant.id(), id).await?;
         repo::audit::redact_subject(&mut tx, tenant.id(), id, "(deleted person)").await?;
+        // The people merged into this one are part of their history (see `merge`).
+        for merged in repo::merges::merged_into(&mut tx, tenant.id(), id).await? {
+            repo::audit::redact_subject(&mut tx, tenant.id(), &merged, "(deleted person)").await?;
+        }
         append(&mut tx, Event::new(tenant.id(), actor, origin, self.now(), "person.deleted", Some(id), "(deleted person)"))
             .await?;
         tx.commit().await.map_err(StoreError::from)?;

@@ -33,7 +33,13 @@ static_loader! {
 
 /// The English catalogue, parsed once to answer whether a key exists. The other catalogues have
 /// exactly the same keys (a test checks it), so this answers for every language.
-static EN_SOURCE: &str = concat!(include_str!("../locales/en/main.ftl"), "\n", include_str!("../locales/en/pages.ftl"));
+static EN_SOURCE: &str = concat!(
+    include_str!("../locales/en/main.ftl"),
+    "\n",
+    include_str!("../locales/en/pages.ftl"),
+    "\n",
+    include_str!("../locales/en/console-admin.ftl")
+);
 static KEYS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     let resource = match fluent_syntax::parser::parse(EN_SOURCE) {
         Ok(r) => r,

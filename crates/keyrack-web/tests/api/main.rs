@@ -8,6 +8,7 @@ mod imports;
 mod isolation;
 mod lifecycle;
 mod links;
+mod merge;
 mod model;
 mod openapi;
 mod pages;
