@@ -21,6 +21,7 @@ pub mod secrets;
 pub mod selfservice;
 pub mod structure;
 pub mod tenants;
+pub mod usage;
 pub mod views;
 
 use std::sync::Arc;
