@@ -90,6 +90,17 @@ impl App {
         if let Some(pid) = person_id {
             // A person of another tenant is "not found", even though events could be empty.
             repo::people::get(&mut conn, tenant.id(), pid).await?.ok_or(crate::AppError::NotFound)?;
+            self.require_person(&mut conn, actor, &tenant, pid, crate::rights::AUDIT_VIEW).await?;
+        } else {
+            let rights = self.rights(&mut conn, &tenant, actor).await?;
+            rights.require(crate::rights::AUDIT_VIEW)?;
+            // The whole log names people of every branch.
+            if rights.branch_limit().is_some() {
+                return Err(crate::AppError::Forbidden {
+                    code: "branch_limited",
+                    message: "the tenant's whole audit log needs access to every branch; open a person's history instead".into(),
+                });
+            }
         }
         let limit = limit.clamp(1, 500);
         let mut rows = repo::audit::list(&mut conn, tenant.id(), person_id, cursor, limit + 1).await?;

@@ -16,6 +16,8 @@ pub mod import;
 pub mod mail;
 pub mod oidc;
 pub mod people;
+pub mod people_list;
+pub mod rights;
 pub mod secrets;
 pub mod selfservice;
 pub mod structure;

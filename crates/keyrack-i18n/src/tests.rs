@@ -11,11 +11,56 @@ use keyrack_core::types::{Locale, PasswordPreset};
 use super::*;
 
 const SOURCES: [(Locale, &str); 5] = [
-    (Locale::En, concat!(include_str!("../locales/en/main.ftl"), "\n", include_str!("../locales/en/pages.ftl"))),
-    (Locale::Nl, concat!(include_str!("../locales/nl/main.ftl"), "\n", include_str!("../locales/nl/pages.ftl"))),
-    (Locale::De, concat!(include_str!("../locales/de/main.ftl"), "\n", include_str!("../locales/de/pages.ftl"))),
-    (Locale::Fr, concat!(include_str!("../locales/fr/main.ftl"), "\n", include_str!("../locales/fr/pages.ftl"))),
-    (Locale::Ro, concat!(include_str!("../locales/ro/main.ftl"), "\n", include_str!("../locales/ro/pages.ftl"))),
+    (
+        Locale::En,
+        concat!(
+            include_str!("../locales/en/main.ftl"),
+            "\n",
+            include_str!("../locales/en/pages.ftl"),
+            "\n",
+            include_str!("../locales/en/console.ftl")
+        ),
+    ),
+    (
+        Locale::Nl,
+        concat!(
+            include_str!("../locales/nl/main.ftl"),
+            "\n",
+            include_str!("../locales/nl/pages.ftl"),
+            "\n",
+            include_str!("../locales/nl/console.ftl")
+        ),
+    ),
+    (
+        Locale::De,
+        concat!(
+            include_str!("../locales/de/main.ftl"),
+            "\n",
+            include_str!("../locales/de/pages.ftl"),
+            "\n",
+            include_str!("../locales/de/console.ftl")
+        ),
+    ),
+    (
+        Locale::Fr,
+        concat!(
+            include_str!("../locales/fr/main.ftl"),
+            "\n",
+            include_str!("../locales/fr/pages.ftl"),
+            "\n",
+            include_str!("../locales/fr/console.ftl")
+        ),
+    ),
+    (
+        Locale::Ro,
+        concat!(
+            include_str!("../locales/ro/main.ftl"),
+            "\n",
+            include_str!("../locales/ro/pages.ftl"),
+            "\n",
+            include_str!("../locales/ro/console.ftl")
+        ),
+    ),
 ];
 
 /// Every message of one catalogue with the variables it uses, parsed from the file itself.
@@ -265,6 +310,7 @@ fn every_field_code_of_the_domain_has_words() {
         "name_required",
         "out_of_range",
         "cannot_grant",
+        "cannot_revoke",
     ] {
         assert!(has(&format!("field-{code}")), "field-{code}");
     }

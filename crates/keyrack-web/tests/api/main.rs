@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 mod checks;
+mod console;
 mod imports;
 mod isolation;
 mod lifecycle;
@@ -11,4 +12,5 @@ mod links;
 mod model;
 mod openapi;
 mod pages;
+mod scope_model;
 mod validation;
