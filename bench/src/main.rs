@@ -3,10 +3,12 @@
 //!
 //! `cargo run --release -p keyrack-bench -- login` compares `POST /authenticate` over HTTP with
 //! bare argon2id verifications on all cores at the same parameters; `-- import --rows 100000`
-//! previews and applies a spreadsheet of that many people and reports time and peak RSS.
+//! previews and applies a spreadsheet of that many people and reports time and peak RSS;
+//! `-- people-list` times the console's people list at 100 000 people on SQLite and PostgreSQL.
 
 mod import;
 mod login;
+mod people_list;
 mod report;
 
 use clap::{Parser, Subcommand};
@@ -24,6 +26,8 @@ enum Scenario {
     Login(login::Options),
     /// A spreadsheet import of many people: preview, apply, export, re-import, passwords, peak RSS.
     Import(import::Options),
+    /// The console's people list at 100 000 people: first page and searches, median and p95.
+    PeopleList(people_list::Options),
     /// Every scenario.
     All,
 }
@@ -34,9 +38,11 @@ fn main() -> anyhow::Result<()> {
     let rows = match cli.scenario {
         Scenario::Login(o) => runtime.block_on(login::run(&o))?,
         Scenario::Import(o) => runtime.block_on(import::run(&o))?,
+        Scenario::PeopleList(o) => runtime.block_on(people_list::run(&o))?,
         Scenario::All => {
             let mut rows = runtime.block_on(login::run(&login::Options::default()))?;
             rows.extend(runtime.block_on(import::run(&import::Options::default()))?);
+            rows.extend(runtime.block_on(people_list::run(&people_list::Options::default()))?);
             rows
         }
     };

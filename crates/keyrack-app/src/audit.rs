@@ -146,18 +146,31 @@ impl App {
         {
             errors.push(FieldError::new("to", "before_from", "must be the same day as 'from' or later"));
         }
-        errors.into_result()?;
         let mut conn = self.store.read().await?;
         let subjects = match non_empty(query.person) {
             Some(pid) => {
                 // A person of another tenant is "not found", even though events could be empty.
                 repo::people::get(&mut conn, tenant.id(), &pid).await?.ok_or(crate::AppError::NotFound)?;
+                self.require_person(&mut conn, actor, &tenant, &pid, crate::rights::AUDIT_VIEW).await?;
                 let mut ids = repo::merges::merged_into(&mut conn, tenant.id(), &pid).await?;
                 ids.push(pid);
                 Some(ids)
             }
-            None => None,
+            None => {
+                let rights = self.rights(&mut conn, &tenant, actor).await?;
+                rights.require(crate::rights::AUDIT_VIEW)?;
+                // The whole log names people of every branch.
+                if rights.branch_limit().is_some() {
+                    return Err(crate::AppError::Forbidden {
+                        code: "branch_limited",
+                        message: "the tenant's whole audit log needs access to every branch; open a person's history instead"
+                            .into(),
+                    });
+                }
+                None
+            }
         };
+        errors.into_result()?;
         let filter = AuditFilter {
             subjects,
             actor_id: None,

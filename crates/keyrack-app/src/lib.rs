@@ -17,6 +17,8 @@ pub mod mail;
 pub mod merge;
 pub mod oidc;
 pub mod people;
+pub mod people_list;
+pub mod rights;
 pub mod secrets;
 pub mod selfservice;
 pub mod structure;

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::audit::{Event, append};
+use crate::rights::{ACCESS_MANAGE, PEOPLE_MANAGE, PEOPLE_VIEW};
 use crate::tenants::Tenant;
 use crate::views::{Page, PersonView};
 use crate::{Actor, App, AppError, AppResult, Origin, Target};
@@ -153,6 +154,14 @@ impl App {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Person(survivor_id)).await?;
         self.require_write(actor, tenant.id(), Target::Person(&input.other)).await?;
+        {
+            // Both people must be within the admin's reach; a merge changes details and logins.
+            let mut conn = self.store.read().await?;
+            for id in [survivor_id, input.other.as_str()] {
+                self.require_person(&mut conn, actor, &tenant, id, PEOPLE_MANAGE).await?;
+                self.require_person(&mut conn, actor, &tenant, id, ACCESS_MANAGE).await?;
+            }
+        }
         if input.other == survivor_id {
             return Err(FieldError::new("other", "same_person", "a person cannot be merged with themselves").into());
         }
@@ -268,6 +277,7 @@ impl App {
     /// in alphabetical order of the address.
     pub async fn shared_emails(&self, actor: &Actor, slug: &str, query: SharedEmailsQuery) -> AppResult<Page<SharedEmailView>> {
         let tenant = self.tenant(actor, slug).await?;
+        let rights = self.require_permission(actor, &tenant, PEOPLE_VIEW, false).await?;
         let limit = query.limit.unwrap_or(50).clamp(1, 200);
         let mut conn = self.store.read().await?;
         let mut emails = repo::merges::shared_emails(&mut conn, tenant.id(), query.cursor.as_deref(), limit + 1).await?;
@@ -278,10 +288,18 @@ impl App {
         for email in emails {
             let mut people = Vec::new();
             for p in repo::people::with_email(&mut conn, tenant.id(), &email).await? {
+                // A branch-limited admin sees only the people within their reach.
+                if rights.branch_limit().is_some()
+                    && self.require_person(&mut conn, actor, &tenant, &p.id, PEOPLE_VIEW).await.is_err()
+                {
+                    continue;
+                }
                 let login = repo::logins::get(&mut conn, tenant.id(), &p.id).await?;
                 people.push(self.person_view(&mut conn, &tenant, p, login).await?);
             }
-            items.push(SharedEmailView { email, people });
+            if people.len() > 1 {
+                items.push(SharedEmailView { email, people });
+            }
         }
         Ok(Page { items, next_cursor })
     }

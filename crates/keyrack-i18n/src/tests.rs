@@ -18,6 +18,8 @@ const SOURCES: [(Locale, &str); 5] = [
             "\n",
             include_str!("../locales/en/pages.ftl"),
             "\n",
+            include_str!("../locales/en/console.ftl"),
+            "\n",
             include_str!("../locales/en/console-admin.ftl")
         ),
     ),
@@ -27,6 +29,8 @@ const SOURCES: [(Locale, &str); 5] = [
             include_str!("../locales/nl/main.ftl"),
             "\n",
             include_str!("../locales/nl/pages.ftl"),
+            "\n",
+            include_str!("../locales/nl/console.ftl"),
             "\n",
             include_str!("../locales/nl/console-admin.ftl")
         ),
@@ -38,6 +42,8 @@ const SOURCES: [(Locale, &str); 5] = [
             "\n",
             include_str!("../locales/de/pages.ftl"),
             "\n",
+            include_str!("../locales/de/console.ftl"),
+            "\n",
             include_str!("../locales/de/console-admin.ftl")
         ),
     ),
@@ -48,6 +54,8 @@ const SOURCES: [(Locale, &str); 5] = [
             "\n",
             include_str!("../locales/fr/pages.ftl"),
             "\n",
+            include_str!("../locales/fr/console.ftl"),
+            "\n",
             include_str!("../locales/fr/console-admin.ftl")
         ),
     ),
@@ -57,6 +65,8 @@ const SOURCES: [(Locale, &str); 5] = [
             include_str!("../locales/ro/main.ftl"),
             "\n",
             include_str!("../locales/ro/pages.ftl"),
+            "\n",
+            include_str!("../locales/ro/console.ftl"),
             "\n",
             include_str!("../locales/ro/console-admin.ftl")
         ),
@@ -310,6 +320,7 @@ fn every_field_code_of_the_domain_has_words() {
         "name_required",
         "out_of_range",
         "cannot_grant",
+        "cannot_revoke",
     ] {
         assert!(has(&format!("field-{code}")), "field-{code}");
     }

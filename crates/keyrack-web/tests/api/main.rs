@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 mod checks;
+mod console;
 mod imports;
 mod isolation;
 mod lifecycle;
@@ -12,4 +13,5 @@ mod merge;
 mod model;
 mod openapi;
 mod pages;
+mod scope_model;
 mod validation;

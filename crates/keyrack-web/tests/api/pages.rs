@@ -11,26 +11,26 @@ use serde_json::json;
 const GOOD: &str = "lantern orchard velvet 42 tide";
 
 /// A cookie-keeping client that does not follow redirects, so each step can be checked.
-struct Visitor<'a> {
+pub(crate) struct Visitor<'a> {
     app: &'a TestApp,
     client: reqwest::Client,
-    cookies: BTreeMap<String, String>,
-    extra: Vec<(&'static str, String)>,
+    pub(crate) cookies: BTreeMap<String, String>,
+    pub(crate) extra: Vec<(&'static str, String)>,
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: String,
 }
 
 impl<'a> Visitor<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub(crate) fn new(app: &'a TestApp) -> Self {
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Self { app, client, cookies: BTreeMap::new(), extra: Vec::new() }
     }
 
-    async fn send(&mut self, method: Method, path: &str, form: Option<&[(&str, &str)]>) -> Answer {
+    pub(crate) async fn send(&mut self, method: Method, path: &str, form: Option<&[(&str, &str)]>) -> Answer {
         let mut req = self.client.request(method, format!("{}{path}", self.app.base));
         if !self.cookies.is_empty() {
             let header: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -57,33 +57,33 @@ impl<'a> Visitor<'a> {
         Answer { status: res.status(), headers, body: res.text().await.unwrap() }
     }
 
-    async fn get(&mut self, path: &str) -> Answer {
+    pub(crate) async fn get(&mut self, path: &str) -> Answer {
         self.send(Method::GET, path, None).await
     }
 
     /// Posts a form with this browser's CSRF token.
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
         let csrf = self.csrf();
         let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
         self.send(Method::POST, path, Some(&all)).await
     }
 
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         self.cookies.iter().find(|(k, _)| k.ends_with("keyrack_csrf")).map(|(_, v)| v.clone()).unwrap_or_default()
     }
 
-    fn session(&self, slug: &str) -> Option<String> {
+    pub(crate) fn session(&self, slug: &str) -> Option<String> {
         self.cookies.iter().find(|(k, _)| k.ends_with(&format!("keyrack_{slug}"))).map(|(_, v)| v.clone())
     }
 
-    async fn login(&mut self, slug: &str, username: &str, password: &str) -> Answer {
+    pub(crate) async fn login(&mut self, slug: &str, username: &str, password: &str) -> Answer {
         self.get(&format!("/t/{slug}/login")).await;
         self.post(&format!("/t/{slug}/login"), &[("username", username), ("password", password)]).await
     }
 }
 
-fn location(a: &Answer) -> &str {
+pub(crate) fn location(a: &Answer) -> &str {
     a.headers.get(LOCATION).map_or("", |v| v.to_str().unwrap())
 }
 
@@ -223,7 +223,7 @@ async fn sessions_end_on_password_change_block_reset_and_timeouts() {
     assert_eq!(browsers[0].get("/t/sessions/account").await.status, StatusCode::OK);
     for b in &mut browsers[1..] {
         let a = b.get("/t/sessions/account").await;
-        assert_eq!((a.status, location(&a)), (StatusCode::SEE_OTHER, "/t/sessions/login"));
+        assert_eq!((a.status, location(&a)), (StatusCode::SEE_OTHER, "/t/sessions/login?next=%2Ft%2Fsessions%2Faccount"));
     }
     // Every broken rule of a bad new password is named, and nothing changes.
     let a = browsers[0]

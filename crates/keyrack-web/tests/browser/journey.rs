@@ -31,7 +31,7 @@ fn newest_link(smtp: &SmtpServer, count: usize, path_part: &str) -> String {
 
 /// Waits until the element's text satisfies `ok` (a click that navigates replaces the page
 /// under the old elements, so reading right after it could see the page that is going away).
-async fn see(browser: &Browser, css: &str, ok: impl Fn(&str) -> bool) -> String {
+pub(crate) async fn see(browser: &Browser, css: &str, ok: impl Fn(&str) -> bool) -> String {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     let mut last = String::new();
     loop {
@@ -48,7 +48,7 @@ async fn see(browser: &Browser, css: &str, ok: impl Fn(&str) -> bool) -> String 
     }
 }
 
-fn screenshots() -> PathBuf {
+pub(crate) fn screenshots() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     dir
