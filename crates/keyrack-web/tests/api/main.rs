@@ -5,6 +5,7 @@
 
 mod checks;
 mod console;
+mod console_admin;
 mod imports;
 mod isolation;
 mod lifecycle;

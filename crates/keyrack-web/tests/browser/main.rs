@@ -5,5 +5,6 @@
 
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests: a failed unwrap is a failed test")]
 
+mod admin;
 mod console;
 mod journey;

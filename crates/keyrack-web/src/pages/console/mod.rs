@@ -24,8 +24,14 @@
 //! [`submit`]: super::context::submit
 //! [`Done::to`]: super::context::Done::to
 
+mod branches;
+mod duplicates;
+mod gate;
+mod history;
 mod people;
 mod person;
+mod roles;
+mod settings;
 pub mod shell;
 mod view;
 
@@ -46,4 +52,15 @@ pub fn router() -> Router<App> {
         .route("/t/{tenant}/console/people/{id}/password", post(person::password))
         .route("/t/{tenant}/console/people/{id}/role", post(person::role))
         .route("/t/{tenant}/console/people/{id}/notifications", post(person::notifications))
+        .route("/t/{tenant}/console/duplicates", get(duplicates::list))
+        .route("/t/{tenant}/console/duplicates/merge", get(duplicates::wizard).post(duplicates::merge))
+        .route("/t/{tenant}/console/duplicates/address", post(duplicates::change_address))
+        .route("/t/{tenant}/console/roles", get(roles::list).post(roles::create))
+        .route("/t/{tenant}/console/roles/{id}", post(roles::save))
+        .route("/t/{tenant}/console/roles/{id}/delete", get(roles::confirm_delete).post(roles::delete))
+        .route("/t/{tenant}/console/branches", get(branches::list).post(branches::create))
+        .route("/t/{tenant}/console/branches/{id}", post(branches::rename))
+        .route("/t/{tenant}/console/branches/{id}/delete", get(branches::confirm_delete).post(branches::delete))
+        .route("/t/{tenant}/console/settings", get(settings::form).post(settings::save))
+        .route("/t/{tenant}/console/audit", get(history::page))
 }
