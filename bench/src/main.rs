@@ -3,10 +3,12 @@
 //!
 //! `cargo run --release -p keyrack-bench -- login` compares `POST /authenticate` over HTTP with
 //! bare argon2id verifications on all cores at the same parameters; `-- import --rows 100000`
-//! previews and applies a spreadsheet of that many people and reports time and peak RSS.
+//! previews and applies a spreadsheet of that many people and reports time and peak RSS;
+//! `-- people-list` times the console's people list at 100 000 people on SQLite and PostgreSQL.
 
 mod import;
 mod login;
+mod people_list;
 mod report;
 mod timing;
 
@@ -27,6 +29,8 @@ enum Scenario {
     Import(import::Options),
     /// Whether the time of a failed login tells its reason (SECURITY-TESTS A.1).
     Timing(timing::Options),
+    /// The console's people list at 100 000 people: first page and searches, median and p95.
+    PeopleList(people_list::Options),
     /// Every scenario.
     All,
 }
@@ -38,10 +42,12 @@ fn main() -> anyhow::Result<()> {
         Scenario::Login(o) => runtime.block_on(login::run(&o))?,
         Scenario::Import(o) => runtime.block_on(import::run(&o))?,
         Scenario::Timing(o) => runtime.block_on(timing::run(&o))?,
+        Scenario::PeopleList(o) => runtime.block_on(people_list::run(&o))?,
         Scenario::All => {
             let mut rows = runtime.block_on(login::run(&login::Options::default()))?;
             rows.extend(runtime.block_on(import::run(&import::Options::default()))?);
             rows.extend(runtime.block_on(timing::run(&timing::Options::default()))?);
+            rows.extend(runtime.block_on(people_list::run(&people_list::Options::default()))?);
             rows
         }
     };

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::audit::{Event, append};
+use crate::rights::ACCESS_MANAGE;
 use crate::secrets::{digest, new_token};
 use crate::tenants::Tenant;
 use crate::views::PersonView;
@@ -91,8 +92,11 @@ impl App {
     ) -> AppResult<PersonView> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Person(person_id)).await?;
+        let mut conn = self.store.read().await?;
+        self.require_person(&mut conn, actor, &tenant, person_id, ACCESS_MANAGE).await?;
+        drop(conn);
         let outcome = self.act_in_tenant(actor, origin, &tenant, person_id, action, input).await?;
-        let mut view = self.person(actor, slug, person_id).await?;
+        let mut view = self.person_in(&tenant, person_id).await?;
         view.link = outcome.link;
         view.password = outcome.password;
         Ok(view)
@@ -111,6 +115,8 @@ impl App {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Person(person_id)).await?;
         let mut conn = self.store.read().await?;
+        // Refused before the password is checked and hashed.
+        self.require_person(&mut conn, actor, &tenant, person_id, ACCESS_MANAGE).await?;
         let person = repo::people::get(&mut conn, tenant.id(), person_id).await?.ok_or(AppError::NotFound)?;
         let login = repo::logins::get(&mut conn, tenant.id(), person_id).await?;
         drop(conn);
@@ -188,7 +194,7 @@ impl App {
         let mut outcome = Outcome::default();
         let mut login = match login {
             Some(l) => l,
-            None => self.new_login(tx, tenant, &person, &input, now).await?,
+            None => self.new_login(tx, actor, tenant, &person, &input, now).await?,
         };
         let send_email = !matches!(&input, ActionInput::Invite(InviteInput { send_email: false }));
         for effect in &transition.effects {
@@ -275,6 +281,7 @@ impl App {
     async fn new_login(
         &self,
         conn: &mut Conn,
+        actor: &Actor,
         tenant: &Tenant,
         person: &PersonRecord,
         input: &ActionInput,
@@ -301,17 +308,29 @@ impl App {
             return Err(AppError::conflict("username_taken", format!("the username '{username}' is already taken")));
         }
         let role_name = grant.role.or_else(|| (person.kind == PersonKind::Staff).then(|| "staff".to_owned()));
-        let role_id = match role_name {
-            Some(name) => Some(
-                repo::roles::by_name(conn, tenant.id(), &name)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::from(FieldError::new("role", "unknown_role", format!("'{name}' is not a role of this tenant")))
-                    })?
-                    .id,
-            ),
+        let role = match role_name {
+            Some(name) => Some(repo::roles::by_name(conn, tenant.id(), &name).await?.ok_or_else(|| {
+                AppError::from(FieldError::new("role", "unknown_role", format!("'{name}' is not a role of this tenant")))
+            })?),
             None => None,
         };
+        // A person granting access gives no more than they hold, and a branch-limited one
+        // gives their own branches: the new login stays within their reach.
+        let rights = self.rights(conn, tenant, actor).await?;
+        let mut branches = None;
+        if let Some(grants) = rights.grants() {
+            let role_permissions = crate::rights::permissions(role.iter().flat_map(|r| &r.permissions))?;
+            let assigns_administrator = role.as_ref().is_some_and(|r| r.builtin && r.name == keyrack_core::authz::ADMINISTRATOR);
+            let limit = keyrack_core::authz::branch_limit(grants);
+            let scope = match &limit {
+                None => keyrack_core::authz::BranchScope::All,
+                Some(set) => keyrack_core::authz::BranchScope::Only(set.clone()),
+            };
+            keyrack_core::authz::check_assignment(grants, &role_permissions, assigns_administrator, &Default::default(), &scope)
+                .map_err(|e| AppError::Validation(FieldErrors(e)))?;
+            branches = limit.map(|set| set.into_iter().collect());
+        }
+        let role_id = role.map(|r| r.id);
         Ok(LoginRecord {
             person_id: person.id.clone(),
             tenant_id: tenant.id().to_owned(),
@@ -321,7 +340,7 @@ impl App {
             password_hash: None,
             role_id,
             permissions: Vec::new(),
-            branches: None,
+            branches,
             must_change_password: false,
             last_login_at: None,
             failed_logins: 0,

@@ -29,6 +29,7 @@ impl App {
     pub async fn create_api_key(&self, actor: &Actor, origin: &Origin, slug: &str, input: NewApiKey) -> AppResult<ApiKeyCreated> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Tenant).await?;
+        self.require_administrator(actor, &tenant).await?;
         let scope = match input.scope.as_str() {
             "read" | "write" => input.scope.clone(),
             _ => return Err(FieldError::new("scope", "invalid_choice", "must be one of: read, write").into()),
@@ -58,6 +59,7 @@ impl App {
     pub async fn revoke_api_key(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<()> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::ApiKey(id)).await?;
+        self.require_administrator(actor, &tenant).await?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
         if !repo::api_keys::revoke(&mut tx, tenant.id(), id, now).await? {

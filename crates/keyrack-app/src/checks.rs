@@ -1,17 +1,14 @@
 //! The two questions applications ask (SPEC §5): may this person do X (in this branch), and
 //! who receives this e-mail category. Both only read; a read key may ask them.
 
-use std::collections::BTreeSet;
-
 use keyrack_core::FieldError;
-use keyrack_core::authz::{ADMINISTRATOR, BranchScope, Decision, Grants, check};
+use keyrack_core::authz::{Decision, check};
 use keyrack_core::types::Permission;
-use keyrack_store::records::LoginRecord;
-use keyrack_store::{Conn, repo};
+use keyrack_store::repo;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::tenants::Tenant;
+use crate::rights::grants;
 use crate::{Actor, App, AppError, AppResult};
 
 /// The question of `POST /check`.
@@ -86,6 +83,7 @@ impl App {
         if repo::people::get(&mut conn, tenant.id(), &input.person).await?.is_none() {
             return Err(AppError::NotFound);
         }
+        self.require_person(&mut conn, actor, &tenant, &input.person, crate::rights::PEOPLE_VIEW).await?;
         if let Some(b) = &input.branch
             && repo::branches::get(&mut conn, tenant.id(), b).await?.is_none()
         {
@@ -115,6 +113,7 @@ impl App {
     /// in creation order; with `branch`, only those whose login reaches that branch.
     pub async fn recipients(&self, actor: &Actor, slug: &str, query: RecipientsQuery) -> AppResult<RecipientsView> {
         let tenant = self.tenant(actor, slug).await?;
+        self.require_permission(actor, &tenant, crate::rights::PEOPLE_VIEW, false).await?;
         let category = query.category.trim();
         if !self.config.email_categories.iter().any(|c| c == category) {
             return Err(FieldError::new("category", "unknown_category", format!("'{category}' is not an e-mail category"))
@@ -150,37 +149,4 @@ impl App {
         let name = known.first().map_or(raw, String::as_str);
         Ok(Permission::parse(name).map_err(|e| e.at("permission"))?)
     }
-}
-
-/// What the login holds, resolved from the tenant's role table; the access state decides
-/// whether it holds anything at all.
-async fn grants(conn: &mut Conn, tenant: &Tenant, login: &LoginRecord) -> AppResult<Grants> {
-    let role = match &login.role_id {
-        Some(id) => Some(
-            repo::roles::get(conn, tenant.id(), id)
-                .await?
-                .ok_or_else(|| AppError::Internal(format!("login {} refers to a missing role", login.person_id)))?,
-        ),
-        None => None,
-    };
-    Ok(Grants {
-        is_administrator: role.as_ref().is_some_and(|r| r.builtin && r.name == ADMINISTRATOR),
-        role_permissions: permissions(role.iter().flat_map(|r| &r.permissions))?,
-        role: role.map(|r| r.name),
-        extra: permissions(&login.permissions)?,
-        branches: match &login.branches {
-            None => BranchScope::All,
-            Some(ids) => BranchScope::Only(ids.iter().cloned().collect()),
-        },
-        can_log_in: login.state.can_log_in(),
-    })
-}
-
-/// Stored permission names as domain values; a name that does not parse was written by
-/// something other than Keyrack and is reported, not skipped.
-fn permissions<'a>(names: impl IntoIterator<Item = &'a String>) -> AppResult<BTreeSet<Permission>> {
-    names
-        .into_iter()
-        .map(|n| Permission::parse(n).map_err(|e| AppError::Internal(format!("stored permission '{n}': {}", e.message))))
-        .collect()
 }

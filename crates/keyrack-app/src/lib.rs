@@ -15,14 +15,18 @@ pub mod demo;
 pub mod error;
 pub mod import;
 pub mod mail;
+pub mod merge;
 pub mod oidc;
 pub mod people;
+pub mod people_list;
+pub mod rights;
 pub mod sealing;
 pub mod secrets;
 pub mod selfservice;
 pub mod setup;
 pub mod structure;
 pub mod tenants;
+pub mod usage;
 pub mod views;
 
 use std::sync::Arc;

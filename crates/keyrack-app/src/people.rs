@@ -10,12 +10,13 @@ use keyrack_core::throttle::{ThrottlePolicy, is_locked, locked_until};
 use keyrack_core::types::{Email, Locale, PersonKind, parse_name, parse_phone};
 use keyrack_core::{FieldError, FieldErrors};
 use keyrack_store::records::{LinkPurpose, LoginRecord, PersonRecord, search_text};
-use keyrack_store::repo::people::PeopleFilter;
+use keyrack_store::repo::people::{PeopleFilter, Reach};
 use keyrack_store::{Conn, StoreError, repo};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::audit::{Event, append};
+use crate::rights::{ACCESS_MANAGE, PEOPLE_MANAGE, PEOPLE_VIEW, Rights};
 use crate::tenants::Tenant;
 use crate::views::{AccessView, DiagnosisView, Page, PersonView, ReasonView, opt_time};
 use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
@@ -172,7 +173,7 @@ impl App {
 
     pub async fn create_person(&self, actor: &Actor, origin: &Origin, slug: &str, input: NewPerson) -> AppResult<PersonView> {
         let tenant = self.tenant(actor, slug).await?;
-        self.require_write(actor, tenant.id(), Target::Tenant).await?;
+        self.require_permission(actor, &tenant, PEOPLE_MANAGE, true).await?;
         let mut errors = FieldErrors::default();
         let kind = errors.take(PersonKind::parse(&input.kind));
         let base = PersonFields {
@@ -226,17 +227,28 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        self.person(actor, slug, &person.id).await
+        self.person_in(&tenant, &person.id).await
     }
 
+    /// A person, for someone with `people.view` who reaches them.
     pub async fn person(&self, actor: &Actor, slug: &str, id: &str) -> AppResult<PersonView> {
         let tenant = self.tenant(actor, slug).await?;
         let mut conn = self.store.read().await?;
-        let person = repo::people::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
-        let login = repo::logins::get(&mut conn, tenant.id(), id).await?;
-        self.person_view(&mut conn, &tenant, person, login).await
+        self.require_person(&mut conn, actor, &tenant, id, PEOPLE_VIEW).await?;
+        drop(conn);
+        self.person_in(&tenant, id).await
     }
 
+    /// A person of the tenant, once the caller has checked the actor may see them (the answer
+    /// of a change shows the result even when it took the person out of the actor's reach).
+    pub(crate) async fn person_in(&self, tenant: &Tenant, id: &str) -> AppResult<PersonView> {
+        let mut conn = self.store.read().await?;
+        let person = repo::people::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        let login = repo::logins::get(&mut conn, tenant.id(), id).await?;
+        self.person_view(&mut conn, tenant, person, login).await
+    }
+
+    /// Changes a person's details (`people.manage`).
     pub async fn update_person(
         &self,
         actor: &Actor,
@@ -247,6 +259,22 @@ impl App {
     ) -> AppResult<PersonView> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Person(id)).await?;
+        let mut conn = self.store.read().await?;
+        self.require_person(&mut conn, actor, &tenant, id, PEOPLE_MANAGE).await?;
+        drop(conn);
+        self.change_person(actor, origin, &tenant, id, patch).await
+    }
+
+    /// Changes a person's details without asking for permissions: the caller decided (a
+    /// gated use case, or a person changing their own profile).
+    pub(crate) async fn change_person(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        tenant: &Tenant,
+        id: &str,
+        patch: PersonPatch,
+    ) -> AppResult<PersonView> {
         let mut tx = self.store.begin().await?;
         if !repo::people::lock(&mut tx, tenant.id(), id).await? {
             return Err(AppError::NotFound);
@@ -296,32 +324,44 @@ impl App {
             .await?;
             tx.commit().await.map_err(StoreError::from)?;
         }
-        self.person(actor, slug, id).await
+        self.person_in(tenant, id).await
     }
 
     /// Deletes the person and their login; their audit events stay with the name redacted.
     pub async fn delete_person(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<()> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Person(id)).await?;
+        let mut conn = self.store.read().await?;
+        let rights = self.require_person(&mut conn, actor, &tenant, id, PEOPLE_MANAGE).await?;
+        drop(conn);
         let mut tx = self.store.begin().await?;
         if !repo::people::lock(&mut tx, tenant.id(), id).await? {
             return Err(AppError::NotFound);
         }
         if let Some(login) = repo::logins::get(&mut tx, tenant.id(), id).await? {
+            // Deleting a person with a login also takes their access away.
+            rights.require(ACCESS_MANAGE)?;
             self.refuse_if_last_administrator(&mut tx, &tenant, &login).await?;
         }
         repo::people::delete(&mut tx, tenant.id(), id).await?;
         repo::audit::redact_subject(&mut tx, tenant.id(), id, "(deleted person)").await?;
+        // The people merged into this one are part of their history (see `merge`).
+        for merged in repo::merges::merged_into(&mut tx, tenant.id(), id).await? {
+            repo::audit::redact_subject(&mut tx, tenant.id(), &merged, "(deleted person)").await?;
+        }
         append(&mut tx, Event::new(tenant.id(), actor, origin, self.now(), "person.deleted", Some(id), "(deleted person)"))
             .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
 
+    /// A page of the people the actor reaches (`people.view`), filtered.
     pub async fn people(&self, actor: &Actor, slug: &str, query: PeopleQuery) -> AppResult<Page<PersonView>> {
         let tenant = self.tenant(actor, slug).await?;
+        let rights = self.require_permission(actor, &tenant, PEOPLE_VIEW, false).await?;
         let mut errors = FieldErrors::default();
         let mut conn = self.store.read().await?;
+        let reach = self.reach_filter(&mut conn, &tenant, &rights).await?;
         let role_id = match &query.role {
             Some(name) => match repo::roles::by_name(&mut conn, tenant.id(), name).await? {
                 Some(r) => Some(r.id),
@@ -339,7 +379,8 @@ impl App {
             role_id,
             branch_id: query.branch,
             after: query.cursor,
-            within_branches: None,
+            reach,
+            ..PeopleFilter::default()
         };
         errors.into_result()?;
         let limit = query.limit.unwrap_or(50).clamp(1, 200);
@@ -381,6 +422,9 @@ impl App {
     ) -> AppResult<PersonView> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Person(id)).await?;
+        let mut conn = self.store.read().await?;
+        let rights = self.require_person(&mut conn, actor, &tenant, id, ACCESS_MANAGE).await?;
+        drop(conn);
         let mut errors = FieldErrors::default();
         let permissions = errors.take(self.known_permissions("permissions", &input.permissions));
         let mut tx = self.store.begin().await?;
@@ -434,6 +478,7 @@ impl App {
             state: AccessState::None,
         })?;
         let before = self.login_json(&mut tx, &login).await?;
+        check_assignment(&rights, &login, role.as_ref(), &permissions, &branches)?;
         let keeps_admin = role.as_ref().is_some_and(|r| r.name == ADMINISTRATOR);
         if !keeps_admin {
             self.refuse_if_last_administrator(&mut tx, &tenant, &login).await?;
@@ -454,12 +499,13 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        self.person(actor, slug, id).await
+        self.person_in(&tenant, id).await
     }
 
     pub async fn diagnosis(&self, actor: &Actor, slug: &str, id: &str) -> AppResult<DiagnosisView> {
         let tenant = self.tenant(actor, slug).await?;
         let mut conn = self.store.read().await?;
+        self.require_person(&mut conn, actor, &tenant, id, PEOPLE_VIEW).await?;
         let person = repo::people::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
         let login = repo::logins::get(&mut conn, tenant.id(), id).await?;
         let facts = self.login_facts(&mut conn, &tenant, &person, login.as_ref()).await?;
@@ -471,6 +517,17 @@ impl App {
                 .into_iter()
                 .map(|r| ReasonView { code: r.code.to_owned(), message: r.message, params: r.params.into_iter().collect() })
                 .collect(),
+        })
+    }
+
+    /// The people-list filter equal to [`Rights::reaches`] for `people.view`.
+    pub(crate) async fn reach_filter(&self, conn: &mut Conn, tenant: &Tenant, rights: &Rights) -> AppResult<Option<Reach>> {
+        Ok(match rights.branch_limit() {
+            None => None,
+            Some(branches) => Some(Reach {
+                branches: branches.into_iter().collect(),
+                administrator_role_id: self.administrator_role_id(conn, tenant.id()).await?,
+            }),
         })
     }
 
@@ -645,4 +702,63 @@ pub(crate) fn diff(before: &serde_json::Value, after: &serde_json::Value) -> (Js
         }
     }
     (b, a)
+}
+
+/// Whether a person acting on others may give this login the role, extra permissions and
+/// branches (SPEC §2: nobody grants what they do not hold). What the login already has is not
+/// re-checked — only what the change adds; branches outside the actor's own scope that the login
+/// already has cannot be taken away by this actor either (they cannot see them).
+fn check_assignment(
+    rights: &Rights,
+    login: &LoginRecord,
+    role: Option<&keyrack_store::records::RoleRecord>,
+    permissions: &[String],
+    branches: &Option<Vec<String>>,
+) -> AppResult<()> {
+    let Some(grants) = rights.grants() else { return Ok(()) };
+    use keyrack_core::authz::BranchScope;
+    use std::collections::BTreeSet;
+    let set =
+        |names: &[String]| names.iter().filter_map(|n| keyrack_core::types::Permission::parse(n).ok()).collect::<BTreeSet<_>>();
+    let role_changes = role.map(|r| r.id.as_str()) != login.role_id.as_deref();
+    let role_permissions = match role {
+        Some(r) if role_changes => set(&r.permissions),
+        _ => BTreeSet::new(),
+    };
+    let assigns_administrator = role_changes && role.is_some_and(|r| r.builtin && r.name == ADMINISTRATOR);
+    let added: Vec<String> = permissions.iter().filter(|p| !login.permissions.contains(p)).cloned().collect();
+    let to_scope = |b: &Option<Vec<String>>| match b {
+        None => BranchScope::All,
+        Some(ids) => BranchScope::Only(ids.iter().cloned().collect()),
+    };
+    let old = to_scope(&login.branches);
+    let new = to_scope(branches);
+    let added_scope = match (&old, &new) {
+        (_, BranchScope::All) if old == BranchScope::All => BranchScope::Only(BTreeSet::new()),
+        (_, BranchScope::All) => BranchScope::All,
+        (BranchScope::All, BranchScope::Only(_)) => BranchScope::Only(BTreeSet::new()),
+        (BranchScope::Only(o), BranchScope::Only(n)) => BranchScope::Only(n.difference(o).cloned().collect()),
+    };
+    let mut errors: Vec<FieldError> =
+        match keyrack_core::authz::check_assignment(grants, &role_permissions, assigns_administrator, &set(&added), &added_scope)
+        {
+            Ok(()) => Vec::new(),
+            Err(e) => e,
+        };
+    // Branches the actor cannot see stay as they are.
+    if let (Some(limit), BranchScope::Only(o)) = (keyrack_core::authz::branch_limit(grants), &old) {
+        let removed: Vec<&String> = o.iter().filter(|b| !limit.contains(*b) && !new.contains(b)).collect();
+        if !removed.is_empty() {
+            let list = removed.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(", ");
+            errors.push(
+                FieldError::new(
+                    "branches",
+                    "cannot_revoke",
+                    format!("you cannot take away branches outside your own scope: {list}"),
+                )
+                .with_param("branches", list),
+            );
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(FieldErrors(errors))) }
 }

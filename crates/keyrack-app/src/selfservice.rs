@@ -252,12 +252,12 @@ impl App {
             language: Some(input.language),
             ..crate::people::PersonPatch::default()
         };
-        self.update_person(&session.actor(), origin, session.tenant.slug(), &session.person.id, patch).await.map(|_| ())
+        self.change_person(&session.actor(), origin, &session.tenant, &session.person.id, patch).await.map(|_| ())
     }
 
     pub async fn set_own_notifications(&self, session: &Session, origin: &Origin, categories: Vec<String>) -> AppResult<()> {
         let patch = crate::people::PersonPatch { notifications: Some(categories), ..crate::people::PersonPatch::default() };
-        self.update_person(&session.actor(), origin, session.tenant.slug(), &session.person.id, patch).await.map(|_| ())
+        self.change_person(&session.actor(), origin, &session.tenant, &session.person.id, patch).await.map(|_| ())
     }
 
     /// "Forgot password" (SPEC §3 and rule 4). Answers nothing about the address: the caller

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::audit::{Event, append};
+use crate::rights::{PEOPLE_VIEW, ROLES_MANAGE, Rights, SETTINGS_MANAGE};
 use crate::views::{BranchView, RoleView};
 use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
 
@@ -81,13 +82,16 @@ impl App {
 
     pub async fn branches(&self, actor: &Actor, slug: &str) -> AppResult<Vec<BranchView>> {
         let tenant = self.tenant(actor, slug).await?;
+        self.require_permission(actor, &tenant, PEOPLE_VIEW, false).await?;
         let mut conn = self.store.read().await?;
         Ok(repo::branches::list(&mut conn, tenant.id()).await?.into_iter().map(branch_view).collect())
     }
 
+    /// Branches are part of the tenant's settings (`settings.manage`).
     pub async fn create_branch(&self, actor: &Actor, origin: &Origin, slug: &str, input: BranchInput) -> AppResult<BranchView> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Tenant).await?;
+        self.require_permission(actor, &tenant, SETTINGS_MANAGE, true).await?;
         let name = branch_name(&input.name)?;
         let now = self.now();
         let record = BranchRecord { id: new_id(), tenant_id: tenant.id().to_owned(), name, created_at: now };
@@ -113,6 +117,7 @@ impl App {
     ) -> AppResult<BranchView> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Branch(id)).await?;
+        self.require_permission(actor, &tenant, SETTINGS_MANAGE, true).await?;
         let name = branch_name(&input.name)?;
         let mut tx = self.store.begin().await?;
         let before = repo::branches::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
@@ -136,6 +141,7 @@ impl App {
     pub async fn delete_branch(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<()> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Branch(id)).await?;
+        self.require_permission(actor, &tenant, SETTINGS_MANAGE, true).await?;
         let mut tx = self.store.begin().await?;
         let before = repo::branches::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
         repo::branches::delete(&mut tx, tenant.id(), id).await?;
@@ -146,6 +152,7 @@ impl App {
 
     pub async fn roles(&self, actor: &Actor, slug: &str) -> AppResult<Vec<RoleView>> {
         let tenant = self.tenant(actor, slug).await?;
+        self.require_permission(actor, &tenant, PEOPLE_VIEW, false).await?;
         let mut conn = self.store.read().await?;
         Ok(repo::roles::list(&mut conn, tenant.id()).await?.into_iter().map(role_view).collect())
     }
@@ -153,9 +160,13 @@ impl App {
     pub async fn create_role(&self, actor: &Actor, origin: &Origin, slug: &str, input: RoleInput) -> AppResult<RoleView> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Tenant).await?;
+        let rights = self.require_permission(actor, &tenant, ROLES_MANAGE, true).await?;
         let mut errors = keyrack_core::FieldErrors::default();
         let name = errors.take(role_name(&input.name));
         let permissions = errors.take(self.known_permissions("permissions", &input.permissions));
+        if let Some(p) = &permissions {
+            errors.0.extend(role_grant_errors(&rights, p));
+        }
         errors.into_result()?;
         let (Some(name), Some(permissions)) = (name, permissions) else { return Err(AppError::Internal("unreachable".into())) };
         let now = self.now();
@@ -196,12 +207,19 @@ impl App {
     ) -> AppResult<RoleView> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Role(id)).await?;
+        let rights = self.require_permission(actor, &tenant, ROLES_MANAGE, true).await?;
         let permissions = self.known_permissions("permissions", &input.permissions)?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let mut role = repo::roles::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
         if role.name == ADMINISTRATOR {
             return Err(AppError::conflict("role_not_editable", "the administrator role always holds every permission"));
+        }
+        // Only what the change adds must be held: what someone else put in the role may stay.
+        let added: Vec<String> = permissions.iter().filter(|p| !role.permissions.contains(p)).cloned().collect();
+        let refused = role_grant_errors(&rights, &added);
+        if !refused.is_empty() {
+            return Err(AppError::Validation(keyrack_core::FieldErrors(refused)));
         }
         let before = role.permissions.clone();
         repo::roles::update_permissions(&mut tx, tenant.id(), id, &permissions, now).await?;
@@ -220,6 +238,7 @@ impl App {
     pub async fn delete_role(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<()> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Role(id)).await?;
+        self.require_permission(actor, &tenant, ROLES_MANAGE, true).await?;
         let mut tx = self.store.begin().await?;
         let role = repo::roles::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
         if role.builtin {
@@ -234,4 +253,16 @@ impl App {
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
+}
+
+/// A role holds no permission its editor does not hold (the same rule as assigning one).
+fn role_grant_errors(rights: &Rights, permissions: &[String]) -> Vec<FieldError> {
+    permissions
+        .iter()
+        .filter(|p| !rights.holds(p))
+        .map(|p| {
+            FieldError::new("permissions", "cannot_grant", format!("you cannot grant '{p}': you do not hold it yourself"))
+                .with_param("permission", p)
+        })
+        .collect()
 }

@@ -246,6 +246,7 @@ impl App {
     pub async fn update_tenant(&self, actor: &Actor, origin: &Origin, slug: &str, input: TenantUpdate) -> AppResult<Tenant> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Tenant).await?;
+        self.require_permission(actor, &tenant, crate::rights::SETTINGS_MANAGE, true).await?;
         let mut record = tenant.record.clone();
         let mut settings = tenant.settings.clone();
         let mut errors = FieldErrors::default();

@@ -251,6 +251,53 @@ pub fn check(grants: &Grants, permission: &Permission, branch: Option<&str>) -> 
     }
 }
 
+/// Where a person stands in the tenant's branches, for "does this admin reach them".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonScope {
+    /// A person without a login: in no branch yet (a contact, someone just added).
+    NoLogin,
+    /// A person with a login, and the branches it acts in. The administrator role counts as
+    /// every branch, whatever is stored.
+    Login(BranchScope),
+}
+
+/// Decides whether an admin may use `permission` on a person — the rule behind the console's
+/// people list, every person page and every action on someone else.
+///
+/// It is built from [`check`], so `POST /check` and the enforcement cannot disagree:
+/// - an admin whose scope is every branch reaches every person, given the permission;
+/// - a person without a login belongs to no branch, so any admin holding the permission
+///   reaches them (a branch manager must be able to give a newly added person access);
+/// - a person whose login is in some branches is reached when the admin holds the permission in
+///   at least one of them;
+/// - a person whose login spans every branch (or holds the administrator role), or no branch at
+///   all, is reached only by an admin whose own scope is every branch: nobody limited to branch
+///   A changes someone wider than themselves.
+pub fn reaches(actor: &Grants, permission: &Permission, person: &PersonScope) -> bool {
+    let anywhere = check(actor, permission, None).allowed;
+    if !anywhere {
+        return false;
+    }
+    if *actor.scope() == BranchScope::All {
+        return true;
+    }
+    match person {
+        PersonScope::NoLogin => true,
+        PersonScope::Login(BranchScope::All) => false,
+        PersonScope::Login(BranchScope::Only(set)) => set.iter().any(|b| check(actor, permission, Some(b)).allowed),
+    }
+}
+
+/// The branches a limited admin acts in, or `None` for an admin who reaches every branch: the
+/// filter of the people list, equal to [`reaches`].
+pub fn branch_limit(actor: &Grants) -> Option<BTreeSet<String>> {
+    match actor.scope() {
+        BranchScope::All if actor.can_log_in => None,
+        BranchScope::All => Some(BTreeSet::new()),
+        BranchScope::Only(set) => Some(if actor.can_log_in { set.clone() } else { BTreeSet::new() }),
+    }
+}
+
 /// Decides whether `actor` may give a login this role, these extra permissions and this branch
 /// scope: nobody grants a permission they do not hold, only an administrator assigns the
 /// administrator role, and nobody widens branch scope beyond their own. Every violation is

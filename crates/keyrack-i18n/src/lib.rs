@@ -38,7 +38,11 @@ static EN_SOURCE: &str = concat!(
     "\n",
     include_str!("../locales/en/pages.ftl"),
     "\n",
-    include_str!("../locales/en/setup.ftl")
+    include_str!("../locales/en/setup.ftl"),
+    "\n",
+    include_str!("../locales/en/console.ftl"),
+    "\n",
+    include_str!("../locales/en/console-admin.ftl")
 );
 static KEYS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     let resource = match fluent_syntax::parser::parse(EN_SOURCE) {
@@ -126,12 +130,23 @@ pub fn field_error(locale: Locale, error: &FieldError) -> String {
 /// invitation was sent, the last login); the sentence naming it is `diagnosis-<code>-with-<param>`
 /// and is chosen when that value is there. An unknown code keeps the domain's English message.
 pub fn reason(locale: Locale, reason: &Reason) -> String {
-    let base = format!("diagnosis-{}", reason.code);
-    let key = reason.params.iter().map(|(name, _)| format!("{base}-with-{name}")).find(|k| has(k)).unwrap_or(base);
+    reason_parts(locale, reason.code, &reason.message, reason.params.iter().map(|(n, v)| (n, v)))
+}
+
+/// [`reason`] from its parts, as the API's diagnosis answer carries them.
+pub fn reason_parts<'a>(
+    locale: Locale,
+    code: &str,
+    message: &str,
+    params: impl IntoIterator<Item = (&'a String, &'a String)>,
+) -> String {
+    let params: Vec<(String, String)> = params.into_iter().map(|(n, v)| (n.clone(), v.clone())).collect();
+    let base = format!("diagnosis-{code}");
+    let key = params.iter().map(|(name, _)| format!("{base}-with-{name}")).find(|k| has(k)).unwrap_or(base);
     if !has(&key) {
-        return reason.message.clone();
+        return message.to_owned();
     }
-    t_args(locale, &key, &arguments(&reason.params))
+    t_args(locale, &key, &arguments(&params))
 }
 
 /// The domain hands parameters over as text; numeric ones become numbers again so that

@@ -18,7 +18,11 @@ const SOURCES: [(Locale, &str); 5] = [
             "\n",
             include_str!("../locales/en/pages.ftl"),
             "\n",
-            include_str!("../locales/en/setup.ftl")
+            include_str!("../locales/en/setup.ftl"),
+            "\n",
+            include_str!("../locales/en/console.ftl"),
+            "\n",
+            include_str!("../locales/en/console-admin.ftl")
         ),
     ),
     (
@@ -28,7 +32,11 @@ const SOURCES: [(Locale, &str); 5] = [
             "\n",
             include_str!("../locales/nl/pages.ftl"),
             "\n",
-            include_str!("../locales/nl/setup.ftl")
+            include_str!("../locales/nl/setup.ftl"),
+            "\n",
+            include_str!("../locales/nl/console.ftl"),
+            "\n",
+            include_str!("../locales/nl/console-admin.ftl")
         ),
     ),
     (
@@ -38,7 +46,11 @@ const SOURCES: [(Locale, &str); 5] = [
             "\n",
             include_str!("../locales/de/pages.ftl"),
             "\n",
-            include_str!("../locales/de/setup.ftl")
+            include_str!("../locales/de/setup.ftl"),
+            "\n",
+            include_str!("../locales/de/console.ftl"),
+            "\n",
+            include_str!("../locales/de/console-admin.ftl")
         ),
     ),
     (
@@ -48,7 +60,11 @@ const SOURCES: [(Locale, &str); 5] = [
             "\n",
             include_str!("../locales/fr/pages.ftl"),
             "\n",
-            include_str!("../locales/fr/setup.ftl")
+            include_str!("../locales/fr/setup.ftl"),
+            "\n",
+            include_str!("../locales/fr/console.ftl"),
+            "\n",
+            include_str!("../locales/fr/console-admin.ftl")
         ),
     ),
     (
@@ -58,7 +74,11 @@ const SOURCES: [(Locale, &str); 5] = [
             "\n",
             include_str!("../locales/ro/pages.ftl"),
             "\n",
-            include_str!("../locales/ro/setup.ftl")
+            include_str!("../locales/ro/setup.ftl"),
+            "\n",
+            include_str!("../locales/ro/console.ftl"),
+            "\n",
+            include_str!("../locales/ro/console-admin.ftl")
         ),
     ),
 ];
@@ -310,6 +330,7 @@ fn every_field_code_of_the_domain_has_words() {
         "name_required",
         "out_of_range",
         "cannot_grant",
+        "cannot_revoke",
     ] {
         assert!(has(&format!("field-{code}")), "field-{code}");
     }

@@ -3,49 +3,23 @@
 use std::collections::BTreeSet;
 
 use keyrack_core::FieldError;
-use keyrack_core::authz::{ADMINISTRATOR, BranchScope, Grants, check, check_assignment};
+use keyrack_core::authz::{BranchScope, check_assignment};
 use keyrack_core::types::Permission;
-use keyrack_store::{Conn, repo};
+use keyrack_store::Conn;
 
 use crate::tenants::Tenant;
 use crate::{Actor, App, AppError, AppResult};
 
-/// The rights of the actor behind an import.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Rights {
-    /// Operator, system, or an API key with the write scope: everything.
-    Full,
-    /// A person: what their login holds.
-    Person(Box<Grants>),
-}
+pub(crate) use crate::rights::Rights;
 
-/// Keyrack's permissions that the import asks for.
-const IMPORT_EXPORT: &str = "import_export";
-const PEOPLE_MANAGE: &str = "people.manage";
-const ACCESS_MANAGE: &str = "access.manage";
-
-fn permission(name: &str) -> AppResult<Permission> {
-    Permission::parse(name).map_err(|e| AppError::Internal(format!("permission {name}: {e}")))
-}
+const IMPORT_EXPORT: &str = crate::rights::IMPORT_EXPORT;
+const PEOPLE_MANAGE: &str = crate::rights::PEOPLE_MANAGE;
+const ACCESS_MANAGE: &str = crate::rights::ACCESS_MANAGE;
 
 impl Rights {
-    fn holds(&self, name: &str) -> AppResult<bool> {
-        Ok(match self {
-            Rights::Full => true,
-            Rights::Person(g) => check(g, &permission(name)?, None).allowed,
-        })
-    }
-
-    pub(crate) fn is_administrator(&self) -> bool {
-        match self {
-            Rights::Full => true,
-            Rights::Person(g) => g.can_log_in && g.is_administrator,
-        }
-    }
-
     /// Refuses an actor who may not import or export at all.
     pub(crate) fn require_import_export(&self) -> AppResult<()> {
-        if self.holds(IMPORT_EXPORT)? {
+        if self.holds(IMPORT_EXPORT) {
             Ok(())
         } else {
             Err(AppError::Forbidden {
@@ -56,11 +30,11 @@ impl Rights {
     }
 
     pub(crate) fn may_manage_people(&self) -> AppResult<bool> {
-        self.holds(PEOPLE_MANAGE)
+        Ok(self.holds(PEOPLE_MANAGE))
     }
 
     pub(crate) fn may_manage_access(&self) -> AppResult<bool> {
-        self.holds(ACCESS_MANAGE)
+        Ok(self.holds(ACCESS_MANAGE))
     }
 
     /// Whether the actor may hand out what a row adds to a login: the new role's permissions
@@ -99,41 +73,9 @@ impl Rights {
 }
 
 impl App {
-    /// The rights of `actor` in the tenant. A person without a login, or who cannot log in,
-    /// holds nothing.
+    /// The rights of `actor` in the tenant (see [`crate::rights`]).
     pub(crate) async fn import_rights(&self, conn: &mut Conn, tenant: &Tenant, actor: &Actor) -> AppResult<Rights> {
-        let Actor::Person { id, .. } = actor else { return Ok(Rights::Full) };
-        let Some(login) = repo::logins::get(conn, tenant.id(), id).await? else {
-            return Ok(Rights::Person(Box::new(Grants {
-                role: None,
-                role_permissions: BTreeSet::new(),
-                is_administrator: false,
-                extra: BTreeSet::new(),
-                branches: BranchScope::Only(BTreeSet::new()),
-                can_log_in: false,
-            })));
-        };
-        let role = match &login.role_id {
-            Some(rid) => repo::roles::get(conn, tenant.id(), rid).await?,
-            None => None,
-        };
-        let parse = |names: &[String]| -> AppResult<BTreeSet<Permission>> {
-            names
-                .iter()
-                .map(|n| Permission::parse(n).map_err(|e| AppError::Internal(format!("stored permission '{n}': {}", e.message))))
-                .collect()
-        };
-        Ok(Rights::Person(Box::new(Grants {
-            is_administrator: role.as_ref().is_some_and(|r| r.builtin && r.name == ADMINISTRATOR),
-            role_permissions: parse(role.as_ref().map_or(&[][..], |r| r.permissions.as_slice()))?,
-            role: role.map(|r| r.name),
-            extra: parse(&login.permissions)?,
-            branches: match &login.branches {
-                None => BranchScope::All,
-                Some(ids) => BranchScope::Only(ids.iter().cloned().collect()),
-            },
-            can_log_in: login.state.can_log_in(),
-        })))
+        self.rights(conn, tenant, actor).await
     }
 
     /// The tenant and the actor's rights for an import or export: another tenant is "not

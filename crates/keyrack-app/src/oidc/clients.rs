@@ -126,6 +126,7 @@ impl App {
     pub async fn create_client(&self, actor: &Actor, origin: &Origin, slug: &str, input: NewClient) -> AppResult<ClientCreated> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Tenant).await?;
+        self.require_permission(actor, &tenant, crate::rights::SETTINGS_MANAGE, true).await?;
         let mut errors = FieldErrors::default();
         let name = input.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 100 {

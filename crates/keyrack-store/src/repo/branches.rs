@@ -47,3 +47,15 @@ pub async fn delete(conn: &mut Conn, tenant_id: &str, id: &str) -> Result<bool> 
     let r = sqlx::query("DELETE FROM branches WHERE tenant_id = $1 AND id = $2").bind(tenant_id).bind(id).execute(conn).await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// For each branch of the tenant that someone's login names, how many logins name it.
+pub async fn in_scope_counts(conn: &mut Conn, tenant_id: &str) -> Result<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT lb.branch_id AS branch_id, COUNT(*) AS holders FROM login_branches lb \
+         JOIN branches b ON b.id = lb.branch_id WHERE b.tenant_id = $1 GROUP BY lb.branch_id",
+    )
+    .bind(tenant_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((crate::records::text(r, "branch_id")?, crate::records::int(r, "holders")?))).collect()
+}

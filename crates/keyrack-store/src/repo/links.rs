@@ -75,6 +75,25 @@ pub async fn newest_unused(conn: &mut Conn, person_id: &str, purpose: LinkPurpos
     row.as_ref().map(LinkRecord::from_row).transpose()
 }
 
+/// For each of these people with an unused invitation, when the newest one expires.
+pub async fn invitation_expiry(conn: &mut Conn, person_ids: &[String]) -> Result<Vec<(String, i64)>> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = super::Sql::new(
+        "SELECT person_id, MAX(expires_at) AS expires_at FROM links WHERE purpose = 'invitation' AND used_at IS NULL AND person_id IN (",
+    );
+    for (i, id) in person_ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(super::Arg::Text(id.clone()));
+    }
+    sql.push(") GROUP BY person_id");
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(|r| Ok((crate::records::text(r, "person_id")?, crate::records::int(r, "expires_at")?))).collect()
+}
+
 pub async fn delete_for_person(conn: &mut Conn, person_id: &str) -> Result<()> {
     sqlx::query("DELETE FROM links WHERE person_id = $1").bind(person_id).execute(conn).await?;
     Ok(())

@@ -8,6 +8,7 @@ pub mod branches;
 pub mod imports;
 pub mod links;
 pub mod logins;
+pub mod merges;
 pub mod oidc;
 pub mod outbox;
 pub mod people;

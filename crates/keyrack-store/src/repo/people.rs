@@ -4,7 +4,7 @@ use keyrack_core::access::AccessState;
 use keyrack_core::types::PersonKind;
 
 use super::{Arg, Sql};
-use crate::records::{PersonRecord, to_json_list};
+use crate::records::{PersonRecord, int, opt_int, opt_text, text, to_json_list};
 use crate::{Conn, Result};
 
 pub async fn insert(conn: &mut Conn, p: &PersonRecord, search_text: &str) -> Result<()> {
@@ -118,13 +118,121 @@ pub struct PeopleFilter {
     pub branch_id: Option<String>,
     /// Only people with an id greater than this (the cursor of the page before).
     pub after: Option<String>,
-    /// Only these people (a branch-scoped admin's reach), `None` for all.
-    pub within_branches: Option<Vec<String>>,
+    /// Only the people a branch-limited admin reaches, `None` for all.
+    pub reach: Option<Reach>,
+    /// People who share their e-mail address with someone else in the tenant.
+    pub email_shared: bool,
+    /// People invited whose invitation is no longer valid at this time (unix ms).
+    pub invitation_expired_at: Option<i64>,
+    /// People with a login who never logged in.
+    pub never_logged_in: bool,
+}
+
+/// What a branch-limited admin reaches (keyrack-core `authz::reaches`): people without a login,
+/// and people whose login is in at least one of these branches — not those whose login spans
+/// every branch or holds the administrator role.
+#[derive(Debug, Clone, Default)]
+pub struct Reach {
+    pub branches: Vec<String>,
+    pub administrator_role_id: String,
 }
 
 /// A page of people in id order (ids are time-ordered UUIDs: creation order).
 pub async fn list(conn: &mut Conn, tenant_id: &str, f: &PeopleFilter, limit: i64) -> Result<Vec<PersonRecord>> {
-    let mut sql = Sql::new("SELECT p.* FROM people p LEFT JOIN logins l ON l.person_id = p.id WHERE p.tenant_id = ");
+    let sql = filtered("SELECT p.*", tenant_id, f, limit);
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(PersonRecord::from_row).collect()
+}
+
+/// The login columns the people list shows, read in the same query as the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedLogin {
+    pub state: AccessState,
+    pub username: String,
+    pub role_id: Option<String>,
+    /// `false` when the login is limited to the branches in `login_branches`.
+    pub all_branches: bool,
+    pub last_login_at: Option<i64>,
+    pub failed_logins: i64,
+    pub last_failed_at: Option<i64>,
+    pub must_change_password: bool,
+}
+
+/// A page of the people list: each person with their login, in one query.
+pub async fn list_with_logins(
+    conn: &mut Conn,
+    tenant_id: &str,
+    f: &PeopleFilter,
+    limit: i64,
+) -> Result<Vec<(PersonRecord, Option<ListedLogin>)>> {
+    let sql = filtered(
+        "SELECT p.*, l.state AS l_state, l.username AS l_username, l.role_id AS l_role_id, l.branch_scope AS l_scope, \
+         l.last_login_at AS l_last_login_at, l.failed_logins AS l_failed_logins, l.last_failed_at AS l_last_failed_at, \
+         l.must_change_password AS l_must_change",
+        tenant_id,
+        f,
+        limit,
+    );
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter()
+        .map(|row| {
+            let person = PersonRecord::from_row(row)?;
+            let login = match opt_text(row, "l_state")? {
+                None => None,
+                Some(state) => Some(ListedLogin {
+                    state: AccessState::parse(&state).map_err(|e| crate::StoreError::Corrupt(format!("state: {e}")))?,
+                    username: text(row, "l_username")?,
+                    role_id: opt_text(row, "l_role_id")?,
+                    all_branches: text(row, "l_scope")? == "all",
+                    last_login_at: opt_int(row, "l_last_login_at")?,
+                    failed_logins: int(row, "l_failed_logins")?,
+                    last_failed_at: opt_int(row, "l_last_failed_at")?,
+                    must_change_password: int(row, "l_must_change")? != 0,
+                }),
+            };
+            Ok((person, login))
+        })
+        .collect()
+}
+
+/// The branches of these people's logins, as (person id, branch id) pairs.
+pub async fn branches_of(conn: &mut Conn, person_ids: &[String]) -> Result<Vec<(String, String)>> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT person_id, branch_id FROM login_branches WHERE person_id IN (");
+    in_list(&mut sql, person_ids);
+    sql.push(") ORDER BY person_id, branch_id");
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(|r| Ok((text(r, "person_id")?, text(r, "branch_id")?))).collect()
+}
+
+/// How many people of the tenant have each of these (folded) addresses.
+pub async fn email_counts(conn: &mut Conn, tenant_id: &str, folded: &[String]) -> Result<Vec<(String, i64)>> {
+    if folded.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT email_folded, COUNT(*) AS n FROM people WHERE tenant_id = ");
+    sql.bind(Arg::Text(tenant_id.to_owned())).push(" AND email_folded IN (");
+    in_list(&mut sql, folded);
+    sql.push(") GROUP BY email_folded");
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(|r| Ok((text(r, "email_folded")?, int(r, "n")?))).collect()
+}
+
+fn in_list(sql: &mut Sql, items: &[String]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Arg::Text(item.clone()));
+    }
+}
+
+/// The list query with every filter; `select` names the columns.
+fn filtered(select: &str, tenant_id: &str, f: &PeopleFilter, limit: i64) -> Sql {
+    let mut sql = Sql::new(select);
+    sql.push(" FROM people p LEFT JOIN logins l ON l.person_id = p.id WHERE p.tenant_id = ");
     sql.bind(Arg::Text(tenant_id.to_owned()));
     if let Some(q) = &f.q {
         for word in q.split_whitespace().take(8) {
@@ -154,26 +262,43 @@ pub async fn list(conn: &mut Conn, tenant_id: &str, f: &PeopleFilter, limit: i64
         .bind(Arg::Text(branch.clone()))
         .push("))");
     }
-    if let Some(within) = &f.within_branches {
-        // People without a login, or whose login reaches one of these branches.
-        sql.push(" AND (l.person_id IS NULL OR l.branch_scope = 'all' OR EXISTS (SELECT 1 FROM login_branches b WHERE b.person_id = p.id AND b.branch_id IN (");
-        if within.is_empty() {
+    if let Some(reach) = &f.reach {
+        sql.push(" AND (l.person_id IS NULL OR (l.branch_scope <> 'all' AND (l.role_id IS NULL OR l.role_id <> ")
+            .bind(Arg::Text(reach.administrator_role_id.clone()))
+            .push(") AND EXISTS (SELECT 1 FROM login_branches b WHERE b.person_id = p.id AND b.branch_id IN (");
+        if reach.branches.is_empty() {
             sql.push("NULL");
         }
-        for (i, b) in within.iter().enumerate() {
+        for (i, b) in reach.branches.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
             }
             sql.bind(Arg::Text(b.clone()));
         }
-        sql.push(")))");
+        sql.push("))))");
+    }
+    if f.email_shared {
+        sql.push(
+            " AND p.email_folded IS NOT NULL AND EXISTS (SELECT 1 FROM people o WHERE o.tenant_id = p.tenant_id \
+             AND o.email_folded = p.email_folded AND o.id <> p.id)",
+        );
+    }
+    if let Some(now) = f.invitation_expired_at {
+        sql.push(
+            " AND l.state = 'invited' AND NOT EXISTS (SELECT 1 FROM links k WHERE k.person_id = p.id \
+             AND k.purpose = 'invitation' AND k.used_at IS NULL AND k.expires_at > ",
+        )
+        .bind(Arg::Int(now))
+        .push(")");
+    }
+    if f.never_logged_in {
+        sql.push(" AND l.person_id IS NOT NULL AND l.last_login_at IS NULL");
     }
     if let Some(after) = &f.after {
         sql.push(" AND p.id > ").bind(Arg::Text(after.clone()));
     }
     sql.push(" ORDER BY p.id LIMIT ").bind(Arg::Int(limit));
-    let rows = sql.query().fetch_all(conn).await?;
-    rows.iter().map(PersonRecord::from_row).collect()
+    sql
 }
 
 pub async fn count(conn: &mut Conn, tenant_id: &str) -> Result<i64> {

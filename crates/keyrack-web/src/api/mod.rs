@@ -6,6 +6,7 @@ mod auth;
 mod checks;
 mod clients;
 mod imports;
+mod merge;
 mod people;
 mod tenants;
 
@@ -60,6 +61,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(people::diagnosis))
         .routes(routes!(people::person_audit))
         .routes(routes!(people::tenant_audit))
+        .routes(routes!(merge::duplicates))
+        .routes(routes!(merge::merge))
         .routes(routes!(access::grant))
         .routes(routes!(access::invite))
         .routes(routes!(access::block))

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use keyrack_app::App;
+use keyrack_app::audit::AuditQuery as TenantAuditQuery;
 use keyrack_app::people::{NewPerson, Notifications, PeopleQuery, PersonPatch, RoleAssignment};
 use keyrack_app::views::{AuditEventView, DiagnosisView, Page, PersonView};
 use serde::Deserialize;
@@ -138,14 +139,15 @@ pub async fn person_audit(
     Ok(Json(app.audit(&actor, &t, Some(&id), q.cursor.as_deref(), q.limit.unwrap_or(100)).await?))
 }
 
-/// The tenant's audit log, newest first.
-#[utoipa::path(get, path = "/tenants/{t}/audit", tag = "audit", params(("t" = String, Path, description = "Tenant slug"), AuditQuery),
-    responses((status = 200, body = Page<AuditEventView>), (status = 404, body = Problem)))]
+/// The tenant's audit log, newest first, filtered by who acted, the action, the person (with
+/// the people merged into them) and the days.
+#[utoipa::path(get, path = "/tenants/{t}/audit", tag = "audit", params(("t" = String, Path, description = "Tenant slug"), TenantAuditQuery),
+    responses((status = 200, body = Page<AuditEventView>), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn tenant_audit(
     State(app): State<App>,
     Caller(actor): Caller,
     Path(t): Path<String>,
-    ApiQuery(q): ApiQuery<AuditQuery>,
+    ApiQuery(q): ApiQuery<TenantAuditQuery>,
 ) -> ApiResult<Json<Page<AuditEventView>>> {
-    Ok(Json(app.audit(&actor, &t, None, q.cursor.as_deref(), q.limit.unwrap_or(100)).await?))
+    Ok(Json(app.audit_log(&actor, &t, q).await?))
 }

@@ -2,14 +2,13 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
-use keyrack_app::AppError;
 use keyrack_app::selfservice::{ProfileUpdate, Session};
 use serde::Deserialize;
 
 use super::Tr;
-use super::context::{Page, PageRequest, render};
+use super::context::{Done, Page, PageRequest, SignedIn, render, submit};
 
 /// One row of the sessions list.
 pub struct SessionRow {
@@ -100,17 +99,13 @@ async fn account_page(r: &PageRequest, session: &Session, page: Page, status: St
     render(r.jar.clone(), status, &view)
 }
 
-/// The signed-in session, or the way to the login page (boxed: a response is large).
-fn signed_in(r: &PageRequest) -> Result<Session, Box<Response>> {
-    r.session.clone().ok_or_else(|| Box::new(Redirect::to(&r.url("login")).into_response()))
+pub async fn page(a: SignedIn) -> Response {
+    account_page(&a.r, &a.session, a.r.page.clone(), StatusCode::OK).await
 }
 
-pub async fn page(r: PageRequest) -> Response {
-    let session = match signed_in(&r) {
-        Ok(s) => s,
-        Err(to_login) => return *to_login,
-    };
-    account_page(&r, &session, r.page.clone(), StatusCode::OK).await
+/// Shows the account page again with the refused fields (the `again` of [`submit`]).
+async fn again(r: &PageRequest, session: &Session, page: Page) -> Response {
+    account_page(r, session, page, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,14 +119,8 @@ pub struct ProfileForm {
     language: String,
 }
 
-pub async fn profile(r: PageRequest, Form(f): Form<ProfileForm>) -> Response {
-    let session = match signed_in(&r) {
-        Ok(s) => s,
-        Err(to_login) => return *to_login,
-    };
-    if let Err(refused) = r.check_csrf(&f.csrf) {
-        return *refused;
-    }
+pub async fn profile(a: SignedIn, Form(f): Form<ProfileForm>) -> Response {
+    let back = a.r.url("account");
     let input = ProfileUpdate {
         salutation: f.salutation,
         first_name: f.first_name,
@@ -139,17 +128,11 @@ pub async fn profile(r: PageRequest, Form(f): Form<ProfileForm>) -> Response {
         phone: f.phone,
         language: f.language,
     };
-    match r.app.update_own_profile(&session, r.origin(), input).await {
-        Ok(()) => {
-            let to = r.url("account");
-            r.redirect_with_flash(&to, "flash-profile-saved")
-        }
-        Err(e @ AppError::Validation(_)) => {
-            let page = r.page.clone().with_app_error(&e);
-            account_page(&r, &session, page, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(e) => crate::error::problem(e).into_response(),
-    }
+    let call = async |r: &PageRequest, s: &Session| {
+        r.app.update_own_profile(s, r.origin(), input).await?;
+        Ok(Done::to(r.url("account"), "flash-profile-saved"))
+    };
+    submit(a.r, a.session, &f.csrf, back, call, again).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -161,25 +144,13 @@ pub struct PasswordForm {
     new_password_again: String,
 }
 
-pub async fn password(r: PageRequest, Form(f): Form<PasswordForm>) -> Response {
-    let session = match signed_in(&r) {
-        Ok(s) => s,
-        Err(to_login) => return *to_login,
+pub async fn password(a: SignedIn, Form(f): Form<PasswordForm>) -> Response {
+    let back = a.r.url("account");
+    let call = async |r: &PageRequest, s: &Session| {
+        r.app.change_password(s, r.origin(), &f.current_password, &f.new_password, &f.new_password_again).await?;
+        Ok(Done::to(r.url("account"), "flash-password-changed"))
     };
-    if let Err(refused) = r.check_csrf(&f.csrf) {
-        return *refused;
-    }
-    match r.app.change_password(&session, r.origin(), &f.current_password, &f.new_password, &f.new_password_again).await {
-        Ok(()) => {
-            let to = r.url("account");
-            r.redirect_with_flash(&to, "flash-password-changed")
-        }
-        Err(e @ AppError::Validation(_)) => {
-            let page = r.page.clone().with_app_error(&e);
-            account_page(&r, &session, page, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(e) => crate::error::problem(e).into_response(),
-    }
+    submit(a.r, a.session, &f.csrf, back, call, again).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -189,25 +160,13 @@ pub struct NotificationsForm {
     category: Vec<String>,
 }
 
-pub async fn notifications(r: PageRequest, Form(f): Form<NotificationsForm>) -> Response {
-    let session = match signed_in(&r) {
-        Ok(s) => s,
-        Err(to_login) => return *to_login,
+pub async fn notifications(a: SignedIn, Form(f): Form<NotificationsForm>) -> Response {
+    let back = a.r.url("account");
+    let call = async |r: &PageRequest, s: &Session| {
+        r.app.set_own_notifications(s, r.origin(), f.category).await?;
+        Ok(Done::to(r.url("account"), "flash-notifications-saved"))
     };
-    if let Err(refused) = r.check_csrf(&f.csrf) {
-        return *refused;
-    }
-    match r.app.set_own_notifications(&session, r.origin(), f.category).await {
-        Ok(()) => {
-            let to = r.url("account");
-            r.redirect_with_flash(&to, "flash-notifications-saved")
-        }
-        Err(e @ AppError::Validation(_)) => {
-            let page = r.page.clone().with_app_error(&e);
-            account_page(&r, &session, page, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(e) => crate::error::problem(e).into_response(),
-    }
+    submit(a.r, a.session, &f.csrf, back, call, again).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -216,19 +175,11 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn end_other_sessions(r: PageRequest, Form(f): Form<CsrfForm>) -> Response {
-    let session = match signed_in(&r) {
-        Ok(s) => s,
-        Err(to_login) => return *to_login,
+pub async fn end_other_sessions(a: SignedIn, Form(f): Form<CsrfForm>) -> Response {
+    let back = a.r.url("account");
+    let call = async |r: &PageRequest, s: &Session| {
+        r.app.end_other_sessions(s, r.origin()).await?;
+        Ok(Done::to(r.url("account"), "flash-sessions-ended"))
     };
-    if let Err(refused) = r.check_csrf(&f.csrf) {
-        return *refused;
-    }
-    match r.app.end_other_sessions(&session, r.origin()).await {
-        Ok(_) => {
-            let to = r.url("account");
-            r.redirect_with_flash(&to, "flash-sessions-ended")
-        }
-        Err(e) => crate::error::problem(e).into_response(),
-    }
+    submit(a.r, a.session, &f.csrf, back, call, again).await
 }

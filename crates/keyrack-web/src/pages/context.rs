@@ -13,7 +13,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use base64::Engine;
 use keyrack_app::selfservice::{Client, Session};
 use keyrack_app::tenants::Tenant;
-use keyrack_app::{App, AppError, Origin};
+use keyrack_app::{App, AppError, AppResult, Origin};
 use keyrack_core::types::Locale;
 use rand::RngCore;
 use subtle::ConstantTimeEq;
@@ -57,6 +57,8 @@ pub struct Page {
     pub tenant_name: String,
     pub csrf: String,
     pub flash: Option<String>,
+    /// The flash message reports a refusal rather than a success.
+    pub flash_bad: bool,
     pub languages: Vec<LanguageChoice>,
     pub signed_in: bool,
     pub errors: Vec<FieldMessage>,
@@ -182,7 +184,9 @@ impl FromRequestParts<App> for PageRequest {
             }
         };
         let flash_name = cookie_name(app, "keyrack_flash");
-        let flash = jar.get(&flash_name).map(|c| c.value().to_owned()).map(|key| keyrack_i18n::t(locale, &key));
+        let flash_cookie = jar.get(&flash_name).map(|c| Flash::decode(c.value()));
+        let flash_bad = flash_cookie.as_ref().is_some_and(|f| f.bad);
+        let flash = flash_cookie.map(|f| f.text(locale));
         if flash.is_some() {
             jar = jar.remove(Cookie::build(flash_name).path("/"));
         }
@@ -192,6 +196,7 @@ impl FromRequestParts<App> for PageRequest {
             tenant_name: tenant.record.name.clone(),
             csrf,
             flash,
+            flash_bad,
             languages: LANGUAGES
                 .iter()
                 .map(|(l, name)| LanguageChoice { code: l.as_str(), name, current: *l == locale })
@@ -288,7 +293,76 @@ pub fn signed_in_cookies(app: &App, jar: CookieJar, slug: &str, token: String) -
 
 /// Adds a one-time message (a catalogue key) for the next page.
 pub fn flash(app: &App, jar: CookieJar, key: &str) -> CookieJar {
-    jar.add(new_cookie(app, cookie_name(app, "keyrack_flash"), key.to_owned(), SameSite::Lax))
+    flash_message(app, jar, &Flash::new(key))
+}
+
+/// Adds a one-time message with its values for the next page.
+pub fn flash_message(app: &App, jar: CookieJar, message: &Flash) -> CookieJar {
+    jar.add(new_cookie(app, cookie_name(app, "keyrack_flash"), message.encode(), SameSite::Lax))
+}
+
+/// A one-time message for the next page: a catalogue key, its values, and whether it reports
+/// a refusal. It travels in a cookie as a form-encoded string (the key, never the sentence, so
+/// the next page says it in the reader's language).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flash {
+    pub key: String,
+    pub args: Vec<(String, String)>,
+    pub bad: bool,
+}
+
+impl Flash {
+    pub fn new(key: &str) -> Self {
+        Self { key: key.to_owned(), ..Self::default() }
+    }
+
+    pub fn refusal(key: &str) -> Self {
+        Self { key: key.to_owned(), bad: true, ..Self::default() }
+    }
+
+    pub fn arg(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.args.push((name.to_owned(), value.into()));
+        self
+    }
+
+    fn encode(&self) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        out.append_pair("k", &self.key);
+        if self.bad {
+            out.append_pair("bad", "1");
+        }
+        for (name, value) in &self.args {
+            out.append_pair(&format!("a.{name}"), value);
+        }
+        out.finish()
+    }
+
+    fn decode(raw: &str) -> Self {
+        let mut f = Self::default();
+        for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+            match name.as_ref() {
+                "k" => f.key = value.into_owned(),
+                "bad" => f.bad = true,
+                other => {
+                    if let Some(arg) = other.strip_prefix("a.") {
+                        f.args.push((arg.to_owned(), value.into_owned()));
+                    }
+                }
+            }
+        }
+        // Only catalogue keys are shown: a cookie planted by someone else cannot put words on
+        // the page.
+        if !keyrack_i18n::has(&f.key) {
+            f.key = "flash-done".to_owned();
+        }
+        f
+    }
+
+    fn text(&self, locale: Locale) -> String {
+        let args: Vec<(&str, keyrack_i18n::FluentValue<'_>)> =
+            self.args.iter().map(|(n, v)| (n.as_str(), keyrack_i18n::FluentValue::try_number(v.as_str()))).collect();
+        keyrack_i18n::t_args(locale, &self.key, &args)
+    }
 }
 
 /// Renders a template with a status; a template error is a 500 with a request-safe message.
@@ -299,5 +373,141 @@ pub fn render(jar: CookieJar, status: StatusCode, template: &impl Template) -> R
             tracing::error!(error = %e, "template failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
+    }
+}
+
+/// A signed-in person's request; without a live session, the way to the login page, which
+/// brings them back here afterwards.
+pub struct SignedIn {
+    pub r: PageRequest,
+    pub session: Session,
+}
+
+impl FromRequestParts<App> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let back = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
+        let is_get = parts.method == axum::http::Method::GET;
+        let r = PageRequest::from_request_parts(parts, app).await?;
+        match r.session.clone() {
+            Some(session) => Ok(Self { r, session }),
+            None => {
+                // Only a page can be returned to; a form post starts again from its page.
+                let next = if is_get { back } else { String::new() };
+                let mut to = r.url("login");
+                if !next.is_empty() {
+                    to.push_str("?next=");
+                    to.extend(url::form_urlencoded::byte_serialize(next.as_bytes()));
+                }
+                Err((r.jar, Redirect::to(&to)).into_response())
+            }
+        }
+    }
+}
+
+/// How a successful form post ends.
+pub enum Done {
+    /// POST → redirect → GET, with a one-time message.
+    Redirect { to: String, flash: Flash },
+    /// A page shown once instead of a redirect, for what must not be kept anywhere (a
+    /// generated password) or a report of many results.
+    Page(Response),
+}
+
+impl Done {
+    pub fn to(to: String, key: &str) -> Self {
+        Done::Redirect { to, flash: Flash::new(key) }
+    }
+}
+
+/// The one shape of every form post: the CSRF check, the use case, then POST → redirect → GET
+/// with a one-time message. A refused input shows the form again (`again`) with each refused
+/// field named; a refused action (409, 403) goes back to `back` with the reason as a message; a
+/// missing or out-of-reach record is the calm "not found" page.
+pub async fn submit<S>(
+    r: PageRequest,
+    state: S,
+    csrf: &str,
+    back: String,
+    call: impl AsyncFnOnce(&PageRequest, &S) -> AppResult<Done>,
+    again: impl AsyncFnOnce(&PageRequest, &S, Page) -> Response,
+) -> Response {
+    if let Err(refused) = r.check_csrf(csrf) {
+        return *refused;
+    }
+    match call(&r, &state).await {
+        Ok(Done::Redirect { to, flash }) => {
+            let jar = flash_message(&r.app, r.jar, &flash);
+            (jar, Redirect::to(&to)).into_response()
+        }
+        Ok(Done::Page(response)) => response,
+        Err(e @ AppError::Validation(_)) => {
+            let page = r.page.clone().with_app_error(&e);
+            let mut response = again(&r, &state, page).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(e) => match refusal(&e) {
+            Some(flash) => {
+                let jar = flash_message(&r.app, r.jar, &flash);
+                (jar, Redirect::to(&back)).into_response()
+            }
+            None => error_page(&r, e),
+        },
+    }
+}
+
+/// A refused action as a message for the page it came from; `None` for errors that are not
+/// the reader's to fix.
+pub fn refusal(e: &AppError) -> Option<Flash> {
+    let (key, state) = match e {
+        AppError::Refused(r) => (format!("refused-{}", r.code.as_str()), Some(r.state)),
+        AppError::Conflict { code, .. } | AppError::Forbidden { code, .. } => (format!("refused-{code}"), None),
+        _ => return None,
+    };
+    let mut flash = Flash::refusal(if keyrack_i18n::has(&key) { &key } else { "refused-other" });
+    if let Some(state) = state {
+        flash = flash.arg("state", state.as_str());
+    }
+    Some(flash)
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    page: Page,
+    tr: Tr,
+    title: String,
+    body: String,
+    link: String,
+    link_text: String,
+}
+
+/// A calm page saying what happened and where to go from here.
+pub fn message_page(r: &PageRequest, status: StatusCode, title_key: &str, body_key: &str, link: String) -> Response {
+    let tr = r.page.tr;
+    let view = MessagePage {
+        page: r.page.clone(),
+        tr,
+        title: tr.t(title_key),
+        body: tr.t(body_key),
+        link,
+        link_text: tr.t("message-continue"),
+    };
+    render(r.jar.clone(), status, &view)
+}
+
+/// An error that no form can fix, as a page: "not found" for missing and out-of-reach records
+/// (the same words as another tenant's), "not allowed", or the error page.
+pub fn error_page(r: &PageRequest, e: AppError) -> Response {
+    match e {
+        AppError::NotFound => {
+            message_page(r, StatusCode::NOT_FOUND, "message-not-found-title", "message-not-found-body", r.url(""))
+        }
+        AppError::Forbidden { .. } => {
+            message_page(r, StatusCode::FORBIDDEN, "message-forbidden-title", "message-forbidden-body", r.url("account"))
+        }
+        other => crate::error::problem(other).into_response(),
     }
 }

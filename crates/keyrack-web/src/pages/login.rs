@@ -51,10 +51,25 @@ fn can_register(r: &PageRequest) -> bool {
     s.staff || s.owner || s.guest
 }
 
+/// Where a signed-in person lands without a return path: the console for those who may view
+/// people, their own account for everyone else (the console links to the account page).
+async fn landing(r: &PageRequest, person_id: &str) -> String {
+    let actor =
+        keyrack_app::Actor::Person { id: person_id.to_owned(), tenant_id: r.tenant.id().to_owned(), label: String::new() };
+    match r.app.rights_in(&actor, r.tenant.slug()).await {
+        Ok(rights) if rights.holds(keyrack_app::rights::PEOPLE_VIEW) => r.url("console"),
+        _ => r.url("account"),
+    }
+}
+
 pub async fn form(r: PageRequest, axum::extract::Query(q): axum::extract::Query<NextQuery>) -> Response {
     let next = safe_next(&r, &q.next);
-    if r.session.is_some() {
-        return Redirect::to(&next.unwrap_or_else(|| r.url("account"))).into_response();
+    if let Some(session) = &r.session {
+        let to = match next {
+            Some(next) => next,
+            None => landing(&r, &session.person.id).await,
+        };
+        return Redirect::to(&to).into_response();
     }
     let page = LoginPage {
         tr: r.page.tr,
@@ -77,7 +92,7 @@ pub async fn submit(r: PageRequest, Form(f): Form<LoginForm>) -> Response {
             let (to, key) = match safe_next(&r, &f.next) {
                 _ if signed_in.must_change_password => (r.url("account#password"), "flash-must-change-password"),
                 Some(next) => (next, "flash-signed-in"),
-                None => (r.url("account"), "flash-signed-in"),
+                None => (landing(&r, &signed_in.person_id).await, "flash-signed-in"),
             };
             let app = r.app.clone();
             let jar = flash(&app, r.sign_in_cookies(signed_in.token), key);

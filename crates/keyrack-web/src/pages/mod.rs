@@ -1,10 +1,11 @@
-//! The self-service pages under `/t/{tenant}/`: server-rendered HTML that works without
+//! The self-service pages under `/t/{tenant}/` and the admin console ([`console`]): server-rendered HTML that works without
 //! JavaScript, in the reader's language, every form protected against cross-site requests.
 //!
 //! Conventions: a POST that succeeds redirects (POST → redirect → GET) with a one-time flash
 //! message; a POST that fails re-renders its form with an error summary linked to the fields.
 
 mod account;
+pub mod console;
 mod context;
 mod links;
 mod login;
@@ -35,6 +36,7 @@ pub fn router() -> Router<App> {
         .route("/t/{tenant}/account/notifications", axum::routing::post(account::notifications))
         .route("/t/{tenant}/account/sessions", axum::routing::post(account::end_other_sessions))
         .route("/setup/{token}", get(setup::form).post(setup::submit))
+        .merge(console::router())
         // Pages carry links with tokens and personal data: no referrer leaves them, no one
         // frames them, no cache keeps them.
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))

@@ -26,6 +26,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         ("post", "authenticate") => json!({"username": "b-admin@example.com", "password": "lantern orchard velvet 42 tide"}),
         ("post", "accept") => json!({"token": "x", "password": "lantern orchard velvet 42 tide"}),
         ("post", "apply") => json!({"rows": "all"}),
+        ("post", "merge") => json!({"other": "x", "login": "survivor"}),
         _ => return None,
     };
     Some(body)

@@ -4,13 +4,17 @@
 #![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 mod checks;
+mod console;
+mod console_admin;
 mod imports;
 mod isolation;
 mod lifecycle;
 mod links;
+mod merge;
 mod metrics;
 mod model;
 mod openapi;
 mod pages;
+mod scope_model;
 mod setup;
 mod validation;

@@ -14,7 +14,7 @@ const GOOD: &str = "lantern orchard velvet 42 tide";
 pub(crate) struct Visitor<'a> {
     app: &'a TestApp,
     client: reqwest::Client,
-    cookies: BTreeMap<String, String>,
+    pub(crate) cookies: BTreeMap<String, String>,
     pub(crate) extra: Vec<(&'static str, String)>,
 }
 
@@ -83,7 +83,7 @@ impl<'a> Visitor<'a> {
     }
 }
 
-fn location(a: &Answer) -> &str {
+pub(crate) fn location(a: &Answer) -> &str {
     a.headers.get(LOCATION).map_or("", |v| v.to_str().unwrap())
 }
 
@@ -223,7 +223,7 @@ async fn sessions_end_on_password_change_block_reset_and_timeouts() {
     assert_eq!(browsers[0].get("/t/sessions/account").await.status, StatusCode::OK);
     for b in &mut browsers[1..] {
         let a = b.get("/t/sessions/account").await;
-        assert_eq!((a.status, location(&a)), (StatusCode::SEE_OTHER, "/t/sessions/login"));
+        assert_eq!((a.status, location(&a)), (StatusCode::SEE_OTHER, "/t/sessions/login?next=%2Ft%2Fsessions%2Faccount"));
     }
     // Every broken rule of a bad new password is named, and nothing changes.
     let a = browsers[0]
