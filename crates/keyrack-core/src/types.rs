@@ -25,6 +25,9 @@ impl TenantSlug {
                 "must be 2 to 63 characters: lower-case letters, digits and inner hyphens",
             ));
         }
+        if RESERVED_SLUGS.contains(&s) {
+            return Err(FieldError::new("slug", "reserved_slug", format!("'{s}' is reserved; choose another slug")));
+        }
         Ok(Self(s.to_owned()))
     }
 
@@ -32,6 +35,10 @@ impl TenantSlug {
         &self.0
     }
 }
+
+/// Slugs that would collide with Keyrack's own cookie names: a tenant's session cookie is
+/// `keyrack_{slug}`, beside `keyrack_csrf`, `keyrack_lang` and `keyrack_flash`.
+const RESERVED_SLUGS: [&str; 3] = ["csrf", "lang", "flash"];
 
 impl fmt::Display for TenantSlug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -293,6 +300,7 @@ mod tests {
         assert!(TenantSlug::parse("de-zeven-heuvels").is_ok());
         assert!(TenantSlug::parse("Bad Slug").is_err());
         assert!(TenantSlug::parse("-x").is_err());
+        assert_eq!(TenantSlug::parse("csrf").unwrap_err().code, "reserved_slug", "the CSRF cookie's name");
         assert_eq!(PersonKind::parse("Guest").unwrap(), PersonKind::Guest);
         let e = PersonKind::parse("alien").unwrap_err();
         assert_eq!(e.code, "invalid_choice");

@@ -69,6 +69,7 @@ impl FromRequestParts<App> for SetupRequest {
             tenant_name: "Keyrack".into(),
             csrf,
             flash: None,
+            flash_bad: false,
             languages: LANGUAGES
                 .iter()
                 .map(|(l, name)| LanguageChoice { code: l.as_str(), name, current: *l == locale })

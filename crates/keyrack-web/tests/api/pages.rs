@@ -149,28 +149,28 @@ async fn login_failures_look_the_same_whatever_the_reason() {
 #[tokio::test]
 async fn forms_refuse_cross_site_posts() {
     let app = TestApp::spawn().await;
-    let t = app.tenant("csrf").await;
+    let t = app.tenant("cross-site").await;
     app.active_person(&t, "c@example.com", GOOD).await;
     let mut v = Visitor::new(&app);
-    v.get("/t/csrf/login").await;
+    v.get("/t/cross-site/login").await;
     let form = [("username", "c@example.com"), ("password", GOOD)];
     // No token.
-    let a = v.send(Method::POST, "/t/csrf/login", Some(&form)).await;
+    let a = v.send(Method::POST, "/t/cross-site/login", Some(&form)).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
     // A token from another browser.
     let mut other = Visitor::new(&app);
-    other.get("/t/csrf/login").await;
+    other.get("/t/cross-site/login").await;
     let foreign = other.csrf();
-    let a = v.send(Method::POST, "/t/csrf/login", Some(&[("csrf", foreign.as_str()), form[0], form[1]])).await;
+    let a = v.send(Method::POST, "/t/cross-site/login", Some(&[("csrf", foreign.as_str()), form[0], form[1]])).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
     // The right token, but the browser says the post came from another site.
     v.extra = vec![("origin", "https://evil.test".into())];
-    assert_eq!(v.post("/t/csrf/login", &form).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(v.post("/t/cross-site/login", &form).await.status, StatusCode::FORBIDDEN);
     v.extra = vec![("sec-fetch-site", "cross-site".into())];
-    assert_eq!(v.post("/t/csrf/login", &form).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(v.post("/t/cross-site/login", &form).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("sessions").await, 0, "no refused post signed anyone in");
     v.extra.clear();
-    let a = v.post("/t/csrf/login", &form).await;
+    let a = v.post("/t/cross-site/login", &form).await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
     assert_eq!(app.count("sessions").await, 1);
 }
