@@ -62,7 +62,7 @@ fn peak_rss_mb() -> f64 {
     kib / 1024.0
 }
 
-fn person(i: usize) -> ExportRow {
+pub(crate) fn person(i: usize) -> ExportRow {
     ExportRow {
         kind: if i.is_multiple_of(3) { "guest" } else { "staff" }.into(),
         salutation: if i.is_multiple_of(2) { "Mevr." } else { "Dhr." }.into(),

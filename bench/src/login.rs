@@ -38,7 +38,7 @@ impl Default for Options {
     }
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
@@ -58,10 +58,10 @@ pub async fn run(o: &Options) -> anyhow::Result<Vec<Row>> {
     let (mut api_failures, mut form_failures) = (0, 0);
     for _ in 0..o.rounds.max(1) {
         let bare = bare_verifications(&params, cores, window)?;
-        let (api, latencies, failures) = load(&app, o, window, api_login).await?;
+        let (api, latencies, failures) = load(&app.base, o.clients, window, api_login).await?;
         api_latencies.extend(latencies);
         api_failures += failures;
-        let (form, latencies, failures) = load(&app, o, window, form_login).await?;
+        let (form, latencies, failures) = load(&app.base, o.clients, window, form_login).await?;
         form_latencies.extend(latencies);
         form_failures += failures;
         api_ratios.push(api / bare);
@@ -152,19 +152,19 @@ async fn form_login(client: reqwest::Client, base: String) -> bool {
     matches!(res, Ok(r) if r.status() == StatusCode::SEE_OTHER)
 }
 
-/// Runs `attempt` from `o.clients` concurrent clients for `window`; answers successes per
-/// second, their latencies in ms, and the failures.
-async fn load<F, Fut>(app: &TestApp, o: &Options, window: Duration, attempt: F) -> anyhow::Result<(f64, Vec<f64>, u64)>
+/// Runs `attempt` against `base` from `clients` concurrent clients for `window`; answers
+/// successes per second, their latencies in ms, and the failures.
+pub(crate) async fn load<F, Fut>(base: &str, clients: usize, window: Duration, attempt: F) -> anyhow::Result<(f64, Vec<f64>, u64)>
 where
-    F: Fn(reqwest::Client, String) -> Fut + Copy + Send + 'static,
+    F: Fn(reqwest::Client, String) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = bool> + Send,
 {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
-    let tasks: Vec<_> = (0..o.clients)
+    let tasks: Vec<_> = (0..clients)
         .map(|_| {
-            let (client, base, stop) = (client.clone(), app.base.clone(), stop.clone());
+            let (client, base, stop, attempt) = (client.clone(), base.to_owned(), stop.clone(), attempt.clone());
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut failures = 0u64;
@@ -190,4 +190,12 @@ where
         failures += f;
     }
     Ok((latencies.len() as f64 / started.elapsed().as_secs_f64(), latencies, failures))
+}
+
+/// Whether the request answered 200 and its whole body arrived.
+pub(crate) async fn answered_ok(res: reqwest::Result<reqwest::Response>) -> bool {
+    match res {
+        Ok(r) if r.status() == StatusCode::OK => r.bytes().await.is_ok(),
+        _ => false,
+    }
 }

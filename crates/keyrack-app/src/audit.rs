@@ -1,10 +1,22 @@
-//! Audit events: built by the use cases, appended in their transaction, listed for the API.
+//! Audit events: built by the use cases, appended in their transaction, chained per tenant by
+//! hash, listed for the API and verified by `keyrack audit verify`.
+//!
+//! The chain: every event of a tenant has a sequence number and
+//! `hash = SHA-256(previous hash, the event's fields, actor digest, subject digest)`. The
+//! personal fields (actor name; subject name and before/after values) enter only through their
+//! digests, each salted with a random salt stored beside the fields. Redacting a deleted person
+//! blanks the fields and the salt and keeps the digest: the chain still verifies, and nobody can
+//! test a guessed name against the digest. A per-tenant head row holds the last link; it is
+//! updated first by every append, so appends of one tenant take turns, and verify sees events
+//! cut from the end of the chain.
 
 use keyrack_core::{FieldError, FieldErrors};
-use keyrack_store::records::AuditRecord;
+use keyrack_store::records::{AuditLink, AuditRecord};
 use keyrack_store::repo::audit::AuditFilter;
-use keyrack_store::{Conn, repo};
+use keyrack_store::{Conn, StoreError, repo};
+use rand::RngCore;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
 use crate::clock::rfc3339;
@@ -41,6 +53,7 @@ impl Event {
                 address: origin.address.clone(),
                 before_json: None,
                 after_json: None,
+                link: None,
             },
         }
     }
@@ -58,10 +71,214 @@ impl Event {
     }
 }
 
-/// Appends the event inside the caller's transaction.
+/// What a redacted name reads as, in the subject and in the actor of an event.
+pub const REDACTED: &str = "(deleted person)";
+
+/// Appends the event inside the caller's transaction, as the next link of its tenant's chain.
+/// Call it after the change's other writes where possible: the chain head stays locked until
+/// the transaction ends.
 pub async fn append(conn: &mut Conn, event: Event) -> AppResult<()> {
-    repo::audit::insert(conn, &event.record).await?;
+    let mut record = event.record;
+    let (seq, prev_hash) = next_position(conn, &record.tenant_id).await?;
+    let link = link_for(&record, seq, prev_hash);
+    repo::audit::set_head_hash(conn, &record.tenant_id, &link.hash).await?;
+    record.link = Some(link);
+    repo::audit::insert(conn, &record).await?;
     Ok(())
+}
+
+/// The next sequence number and the hash before it, locking the tenant's chain head. A tenant
+/// without a head (a new tenant, or a database from before the chain) gets one here, after its
+/// earlier events are chained.
+async fn next_position(conn: &mut Conn, tenant_id: &str) -> AppResult<(i64, String)> {
+    if let Some(position) = repo::audit::advance_head(conn, tenant_id).await? {
+        return Ok(position);
+    }
+    start_chain(conn, tenant_id).await?;
+    repo::audit::advance_head(conn, tenant_id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("the audit chain head of tenant {tenant_id} vanished")).into())
+}
+
+/// Chains the tenant's events written before the chain existed (oldest first) and creates the
+/// head after them. When another transaction creates the head at the same time, its links win
+/// and ours are not written (the UPDATE only touches rows still without a link).
+async fn start_chain(conn: &mut Conn, tenant_id: &str) -> AppResult<()> {
+    let mut seq = 0;
+    let mut hash = String::new();
+    for record in repo::audit::unchained(conn, tenant_id).await? {
+        seq += 1;
+        let link = link_for(&record, seq, hash);
+        repo::audit::set_link(conn, &record.id, &link).await?;
+        hash = link.hash;
+    }
+    repo::audit::create_head(conn, tenant_id, seq, &hash).await?;
+    Ok(())
+}
+
+fn salt() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Feeds length-prefixed fields, so that no two different field lists hash alike.
+struct Hasher(Sha256);
+
+impl Hasher {
+    fn new(domain: &str) -> Self {
+        let mut h = Self(Sha256::new());
+        h.text(domain);
+        h
+    }
+
+    fn text(&mut self, s: &str) -> &mut Self {
+        self.0.update((s.len() as u64).to_le_bytes());
+        self.0.update(s.as_bytes());
+        self
+    }
+
+    fn opt(&mut self, s: Option<&str>) -> &mut Self {
+        match s {
+            None => self.0.update([0u8]),
+            Some(s) => {
+                self.0.update([1u8]);
+                self.text(s);
+            }
+        }
+        self
+    }
+
+    fn int(&mut self, i: i64) -> &mut Self {
+        self.0.update(i.to_le_bytes());
+        self
+    }
+
+    fn finish(self) -> String {
+        hex::encode(self.0.finalize())
+    }
+}
+
+fn actor_digest(salt: &str, r: &AuditRecord) -> String {
+    let mut h = Hasher::new("keyrack-audit-actor-v1");
+    h.text(salt).text(&r.actor_label);
+    h.finish()
+}
+
+fn subject_digest(salt: &str, r: &AuditRecord) -> String {
+    let mut h = Hasher::new("keyrack-audit-subject-v1");
+    h.text(salt).text(&r.subject_label).opt(r.before_json.as_deref()).opt(r.after_json.as_deref());
+    h.finish()
+}
+
+fn link_hash(r: &AuditRecord, seq: i64, prev_hash: &str, actor_digest: &str, subject_digest: &str) -> String {
+    let mut h = Hasher::new("keyrack-audit-link-v1");
+    h.text(prev_hash)
+        .text(&r.tenant_id)
+        .int(seq)
+        .text(&r.id)
+        .int(r.at)
+        .text(&r.actor_kind)
+        .opt(r.actor_id.as_deref())
+        .text(&r.action)
+        .opt(r.subject_id.as_deref())
+        .opt(r.address.as_deref())
+        .text(actor_digest)
+        .text(subject_digest);
+    h.finish()
+}
+
+fn link_for(r: &AuditRecord, seq: i64, prev_hash: String) -> AuditLink {
+    let (a_salt, s_salt) = (salt(), salt());
+    let a_digest = actor_digest(&a_salt, r);
+    let s_digest = subject_digest(&s_salt, r);
+    let hash = link_hash(r, seq, &prev_hash, &a_digest, &s_digest);
+    AuditLink {
+        seq,
+        prev_hash,
+        hash,
+        actor_salt: Some(a_salt),
+        actor_digest: a_digest,
+        subject_salt: Some(s_salt),
+        subject_digest: s_digest,
+    }
+}
+
+/// Where and why a tenant's chain does not verify.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    /// The first event found changed, or the one after the gap; `None` when events are
+    /// missing at the end of the chain.
+    pub event_id: Option<String>,
+    pub seq: i64,
+    pub reason: String,
+}
+
+/// The outcome of verifying one tenant's chain.
+#[derive(Debug, Clone)]
+pub struct ChainReport {
+    pub tenant: String,
+    pub events: i64,
+    /// The head's sequence number and hash: keeping them elsewhere lets a later verify show
+    /// that the chain was not rebuilt from scratch.
+    pub head_seq: i64,
+    pub head_hash: String,
+    pub problem: Option<ChainBreak>,
+}
+
+fn broken(r: &AuditRecord, seq: i64, reason: impl Into<String>) -> Option<ChainBreak> {
+    Some(ChainBreak { event_id: Some(r.id.clone()), seq, reason: reason.into() })
+}
+
+/// Checks one chained event against the link before it; the first problem found, if any.
+async fn check_link(conn: &mut Conn, r: &AuditRecord, expected_seq: i64, prev_hash: &str) -> AppResult<Option<ChainBreak>> {
+    let Some(link) = &r.link else { return Ok(broken(r, expected_seq, "has no chain link")) };
+    if link.seq > expected_seq {
+        let reason = if expected_seq + 1 == link.seq {
+            format!("event #{expected_seq} is missing before it")
+        } else {
+            format!("events #{expected_seq} to #{} are missing before it", link.seq - 1)
+        };
+        return Ok(broken(r, link.seq, reason));
+    }
+    if link.prev_hash != prev_hash {
+        return Ok(broken(r, link.seq, "does not follow the event before it (an event was changed, removed or moved)"));
+    }
+    let actor = match &link.actor_salt {
+        Some(salt) => actor_digest(salt, r),
+        None if r.actor_label == REDACTED => link.actor_digest.clone(),
+        None => return Ok(broken(r, link.seq, "was changed (its actor's name)")),
+    };
+    if actor != link.actor_digest {
+        return Ok(broken(r, link.seq, "was changed (its actor's name)"));
+    }
+    let subject = match &link.subject_salt {
+        Some(salt) => subject_digest(salt, r),
+        None if r.subject_label == REDACTED && r.before_json.is_none() && r.after_json.is_none() => link.subject_digest.clone(),
+        None => return Ok(broken(r, link.seq, "was changed (its subject or values)")),
+    };
+    if subject != link.subject_digest {
+        return Ok(broken(r, link.seq, "was changed (its subject or values)"));
+    }
+    if link_hash(r, link.seq, prev_hash, &actor, &subject) != link.hash {
+        return Ok(broken(r, link.seq, "was changed"));
+    }
+    // Redaction is only for deleted people: blanking a living person's events hides history.
+    let tenant = &r.tenant_id;
+    if link.subject_salt.is_none()
+        && let Some(id) = &r.subject_id
+        && repo::people::get(conn, tenant, id).await?.is_some()
+    {
+        return Ok(broken(r, link.seq, "was redacted although its subject still exists"));
+    }
+    if link.actor_salt.is_none()
+        && r.actor_kind == "person"
+        && let Some(id) = &r.actor_id
+        && repo::people::get(conn, tenant, id).await?.is_some()
+    {
+        return Ok(broken(r, link.seq, "was redacted although its actor still exists"));
+    }
+    Ok(None)
 }
 
 fn view(r: AuditRecord) -> AuditEventView {
@@ -115,6 +332,83 @@ fn non_empty(s: Option<String>) -> Option<String> {
 }
 
 impl App {
+    /// Verifies the audit chain of one tenant (by slug) or of every tenant. Events written
+    /// before the chain existed are chained first, as the tenant's next append would do.
+    pub async fn verify_audit(&self, slug: Option<&str>) -> AppResult<Vec<ChainReport>> {
+        let tenants = match slug {
+            Some(slug) => vec![self.tenant(&Actor::System, slug).await?],
+            None => self.tenants(&Actor::System).await?,
+        };
+        let mut reports = Vec::with_capacity(tenants.len());
+        for tenant in tenants {
+            let tenant_id = tenant.id().to_owned();
+            {
+                let mut conn = self.store.read().await?;
+                if repo::audit::head(&mut conn, &tenant_id).await?.is_none() {
+                    drop(conn);
+                    let mut tx = self.store.begin().await?;
+                    start_chain(&mut tx, &tenant_id).await?;
+                    tx.commit().await.map_err(StoreError::from)?;
+                }
+            }
+            reports.push(self.verify_chain(tenant.slug(), &tenant_id).await?);
+        }
+        Ok(reports)
+    }
+
+    async fn verify_chain(&self, slug: &str, tenant_id: &str) -> AppResult<ChainReport> {
+        const PAGE: i64 = 2_000;
+        let mut conn = self.store.read().await?;
+        // Read the head first: events appended while we read lie beyond it and are ignored.
+        let (head_seq, head_hash) = repo::audit::head(&mut conn, tenant_id).await?.unwrap_or((0, String::new()));
+        let mut report =
+            ChainReport { tenant: slug.to_owned(), events: 0, head_seq, head_hash: head_hash.clone(), problem: None };
+        let mut expected = 1;
+        let mut prev = String::new();
+        'pages: while expected <= head_seq {
+            let rows = repo::audit::chain_page(&mut conn, tenant_id, expected - 1, PAGE).await?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                let seq = r.link.as_ref().map_or(expected, |l| l.seq);
+                if seq > head_seq {
+                    break 'pages;
+                }
+                if let Some(problem) = check_link(&mut conn, r, expected, &prev).await? {
+                    report.problem = Some(problem);
+                    return Ok(report);
+                }
+                report.events += 1;
+                prev = r.link.as_ref().map(|l| l.hash.clone()).unwrap_or_default();
+                expected = seq + 1;
+            }
+        }
+        if expected <= head_seq {
+            let reason = if expected == head_seq {
+                format!("event #{expected}, the last one, is missing")
+            } else {
+                format!("events #{expected} to #{head_seq}, the last ones, are missing")
+            };
+            report.problem = Some(ChainBreak { event_id: None, seq: expected, reason });
+        } else if prev != head_hash {
+            report.problem = Some(ChainBreak {
+                event_id: None,
+                seq: head_seq,
+                reason: "the chain head does not match the last event (it was changed)".to_owned(),
+            });
+        } else if repo::audit::count_unchained(&mut conn, tenant_id).await? > 0 {
+            report.problem = Some(ChainBreak {
+                event_id: None,
+                seq: head_seq + 1,
+                reason: "some events have no chain link (written outside Keyrack or by a Keyrack older than the chain)"
+                    .to_owned(),
+            });
+        }
+        Ok(report)
+    }
+
+    /// The tenant's events, newest first, optionally about one person.
     /// The tenant's events, newest first, optionally about one person (and the people merged
     /// into them).
     pub async fn audit(

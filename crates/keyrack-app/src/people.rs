@@ -344,12 +344,12 @@ impl App {
             self.refuse_if_last_administrator(&mut tx, &tenant, &login).await?;
         }
         repo::people::delete(&mut tx, tenant.id(), id).await?;
-        repo::audit::redact_subject(&mut tx, tenant.id(), id, "(deleted person)").await?;
+        repo::audit::redact_subject(&mut tx, tenant.id(), id, crate::audit::REDACTED).await?;
         // The people merged into this one are part of their history (see `merge`).
         for merged in repo::merges::merged_into(&mut tx, tenant.id(), id).await? {
-            repo::audit::redact_subject(&mut tx, tenant.id(), &merged, "(deleted person)").await?;
+            repo::audit::redact_subject(&mut tx, tenant.id(), &merged, crate::audit::REDACTED).await?;
         }
-        append(&mut tx, Event::new(tenant.id(), actor, origin, self.now(), "person.deleted", Some(id), "(deleted person)"))
+        append(&mut tx, Event::new(tenant.id(), actor, origin, self.now(), "person.deleted", Some(id), crate::audit::REDACTED))
             .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())

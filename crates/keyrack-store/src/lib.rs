@@ -46,10 +46,19 @@ impl StoreError {
     }
 
     /// The database could not be reached or the connection broke: worth a 503, not a 500.
+    /// A link that closes during the handshake (a proxy or balancer whose database is gone)
+    /// shows as a protocol error, and a connection's worker dies with its socket.
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
-            StoreError::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_))
+            StoreError::Database(
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::Protocol(_)
+                    | sqlx::Error::WorkerCrashed
+            )
         )
     }
 }

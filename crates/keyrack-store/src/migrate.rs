@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "self_service", include_str!("../migrations/0002_self_service.sql")),
     (3, "imports", include_str!("../migrations/0003_imports.sql")),
     (4, "oidc", include_str!("../migrations/0004_oidc.sql")),
+    (5, "audit_chain", include_str!("../migrations/0005_audit_chain.sql")),
     (7, "person_merges", include_str!("../migrations/0007_person_merges.sql")),
     (8, "setup", include_str!("../migrations/0008_setup.sql")),
 ];
