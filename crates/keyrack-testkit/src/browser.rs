@@ -93,19 +93,29 @@ impl Browser {
         let log = dir.path().join("chromedriver.log");
         let profile = dir.path().join("profile");
 
-        let mut child = Command::new(CHROMEDRIVER)
-            // Port 0: chromedriver binds a port the OS chose and announces it, so parallel test
-            // processes cannot race for a port picked in advance.
-            .arg("--port=0")
-            .arg(format!("--log-path={}", log.display()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| fail(format!("start {CHROMEDRIVER}: {e}; {INSTALL_HINT}")));
-        let stdout = child.stdout.take().expect("chromedriver's stdout is piped");
-        let chromedriver = ChromeDriver(child);
-        let port = announced_port(stdout, &log).await;
+        // Port 0: chromedriver binds a port the OS chose and announces it, so parallel test
+        // processes cannot race for a port picked in advance. It binds IPv6 first and then
+        // wants the same port on IPv4, which another process may hold by then ("IPv4 port not
+        // available"): that start is retried, a few times at most.
+        let mut attempts = 0;
+        let (chromedriver, port) = loop {
+            attempts += 1;
+            let mut child = Command::new(CHROMEDRIVER)
+                .arg("--port=0")
+                .arg(format!("--log-path={}", log.display()))
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| fail(format!("start {CHROMEDRIVER}: {e}; {INSTALL_HINT}")));
+            let stdout = child.stdout.take().expect("chromedriver's stdout is piped");
+            let chromedriver = ChromeDriver(child);
+            match announced_port(stdout, &log).await {
+                Ok(port) => break (chromedriver, port),
+                Err(seen) if attempts < 3 && seen.contains("port not available") => {}
+                Err(seen) => fail(format!("{seen}{}", log_tail(&log))),
+            }
+        };
         let url = format!("http://127.0.0.1:{port}");
         wait_until_ready(&url, &log).await;
 
@@ -211,7 +221,7 @@ impl Browser {
 
 /// Reads chromedriver's stdout until it announces its port, then keeps draining it on the same
 /// thread: a closed pipe would kill chromedriver at its next write.
-async fn announced_port(stdout: std::process::ChildStdout, log: &Path) -> u16 {
+async fn announced_port(stdout: std::process::ChildStdout, log: &Path) -> Result<u16, String> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
         let mut tx = Some(tx);
@@ -237,8 +247,8 @@ async fn announced_port(stdout: std::process::ChildStdout, log: &Path) -> u16 {
         }
     });
     match tokio::time::timeout(DRIVER_START, rx).await {
-        Ok(Ok(Ok(port))) => port,
-        Ok(Ok(Err(seen))) => fail(format!("{CHROMEDRIVER} exited before it listened:\n{seen}{}", log_tail(log))),
+        Ok(Ok(Ok(port))) => Ok(port),
+        Ok(Ok(Err(seen))) => Err(format!("{CHROMEDRIVER} exited before it listened:\n{seen}")),
         Ok(Err(_)) => fail(format!("{CHROMEDRIVER}'s output reader stopped")),
         Err(_) => fail(format!("{CHROMEDRIVER} announced no port within {DRIVER_START:?}\n{}", log_tail(log))),
     }
