@@ -8,7 +8,6 @@ console-nav-branches = Filialen
 console-nav-settings = Einstellungen
 console-nav-audit = Protokoll
 console-nav-duplicates = Geteilte Adressen
-console-nav-import = Importieren
 console-nav-export = Exportieren
 console-forbidden-title = Dieser Bereich ist für Administratoren
 console-forbidden-body = Ihr Konto kann keine Personen ansehen. Wenn Sie das brauchen, bitten Sie eine Administratorin oder einen Administrator Ihrer Organisation um die Berechtigung.

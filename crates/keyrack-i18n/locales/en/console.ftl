@@ -10,7 +10,6 @@ console-nav-branches = Branches
 console-nav-settings = Settings
 console-nav-audit = Audit log
 console-nav-duplicates = Shared addresses
-console-nav-import = Import
 console-nav-export = Export
 console-forbidden-title = This part is for administrators
 console-forbidden-body = Your account cannot view people. If you need to, ask an administrator of your organisation for the permission.

@@ -8,7 +8,6 @@ console-nav-branches = Établissements
 console-nav-settings = Paramètres
 console-nav-audit = Journal
 console-nav-duplicates = Adresses partagées
-console-nav-import = Importer
 console-nav-export = Exporter
 console-forbidden-title = Cette partie est réservée aux administrateurs
 console-forbidden-body = Votre compte ne peut pas consulter les personnes. Si vous en avez besoin, demandez l'autorisation à un administrateur de votre organisation.

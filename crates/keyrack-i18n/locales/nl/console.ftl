@@ -8,7 +8,6 @@ console-nav-branches = Filialen
 console-nav-settings = Instellingen
 console-nav-audit = Logboek
 console-nav-duplicates = Gedeelde adressen
-console-nav-import = Importeren
 console-nav-export = Exporteren
 console-forbidden-title = Dit deel is voor beheerders
 console-forbidden-body = Uw account kan geen personen bekijken. Hebt u dat nodig, vraag dan een beheerder van uw organisatie om de rechten.

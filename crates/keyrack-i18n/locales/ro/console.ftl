@@ -8,7 +8,6 @@ console-nav-branches = Filiale
 console-nav-settings = Setări
 console-nav-audit = Jurnal
 console-nav-duplicates = Adrese comune
-console-nav-import = Importare
 console-nav-export = Exportare
 console-forbidden-title = Această parte este pentru administratori
 console-forbidden-body = Contul dumneavoastră nu poate vedea persoanele. Dacă aveți nevoie, cereți permisiunea unui administrator al organizației.

@@ -8,7 +8,7 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use keyrack_app::import::{ApplyInput, ApplyResult, ExportFormat, ImportPreview, NoProgress};
+use keyrack_app::import::{ApplyInput, ApplyResult, ExportFile, ExportFormat, ImportPreview, NoProgress};
 use keyrack_app::{App, AppError};
 use keyrack_core::FieldError;
 use serde::Deserialize;
@@ -30,7 +30,7 @@ pub struct ExportQuery {
     pub delimiter: Option<String>,
 }
 
-fn export_format(q: &ExportQuery) -> Result<ExportFormat, AppError> {
+pub(crate) fn export_format(q: &ExportQuery) -> Result<ExportFormat, AppError> {
     let delimiter = match q.delimiter.as_deref().map(str::trim) {
         None | Some("" | ",") => b',',
         Some(";") => b';',
@@ -63,7 +63,11 @@ pub async fn export(
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
     let format = export_format(&query)?;
-    let file = app.export(&actor, &t, format).await?;
+    Ok(attachment(app.export(&actor, &t, format).await?))
+}
+
+/// An exported spreadsheet as a download (the API's and the console's).
+pub(crate) fn attachment(file: ExportFile) -> Response {
     let disposition = format!("attachment; filename=\"{}\"", file.filename.replace(['"', '\\'], "_"));
     let mut response = file.bytes.into_response();
     let headers = response.headers_mut();
@@ -72,7 +76,7 @@ pub async fn export(
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    response
 }
 
 /// The file's bytes (only describes the body in the OpenAPI document).

@@ -5,7 +5,7 @@ mod access;
 mod auth;
 mod checks;
 mod clients;
-mod imports;
+pub(crate) mod imports;
 mod merge;
 mod people;
 mod tenants;

@@ -71,7 +71,7 @@ async fn the_shell_lands_admins_in_the_console_and_refuses_the_others_calmly() {
 
     let list = admin.get("/t/shell/console").await;
     assert_eq!(list.status, StatusCode::OK);
-    for menu in ["People", "Add person", "Roles", "Branches", "Settings", "Audit log", "Shared addresses", "Import", "Export"] {
+    for menu in ["People", "Add person", "Roles", "Branches", "Settings", "Audit log", "Shared addresses", "Export"] {
         assert!(list.body.contains(&format!(">{menu}</a>")), "menu entry {menu}");
     }
     assert!(list.body.contains("badge state-active") && list.body.contains("manager@example.com"), "{}", list.body);
@@ -81,8 +81,24 @@ async fn the_shell_lands_admins_in_the_console_and_refuses_the_others_calmly() {
     let mut manager = Visitor::new(&app);
     assert_eq!(location(&manager.login("shell", "manager@example.com", GOOD).await), "/t/shell/console");
     let list = manager.get("/t/shell/console").await;
-    assert!(list.body.contains(">People</a>") && list.body.contains(">Import</a>"));
+    assert!(list.body.contains(">People</a>") && list.body.contains(">Export</a>"));
     assert!(!list.body.contains(">Roles</a>") && !list.body.contains(">Settings</a>"), "no roles.manage, no settings.manage");
+
+    // Export: the file the import reads, as XLSX or as CSV with `;` for European Excel.
+    let xlsx = admin.get("/t/shell/console/export").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert_eq!(xlsx.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let csv = admin.get("/t/shell/console/export?format=csv&delimiter=%3B").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let header = csv.body.lines().next().unwrap_or_default();
+    assert!(header.starts_with('\u{feff}') && header.contains(';'), "a BOM and `;` between the columns: {header}");
+    assert!(csv.body.contains("manager@example.com"), "{}", csv.body);
+    // Someone who may look at people but not export them.
+    login_with(&app, &t, "viewer@example.com", Some("staff"), &["people.view"], json!("all")).await;
+    let mut viewer = Visitor::new(&app);
+    viewer.login("shell", "viewer@example.com", GOOD).await;
+    assert!(!viewer.get("/t/shell/console").await.body.contains(">Export</a>"));
+    assert_eq!(viewer.get("/t/shell/console/export").await.status, StatusCode::FORBIDDEN);
 
     // Staff without people.view: their account, and a calm 403 at the console.
     let mut staff = Visitor::new(&app);

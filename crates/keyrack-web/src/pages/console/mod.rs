@@ -26,6 +26,7 @@
 
 mod branches;
 mod duplicates;
+mod export;
 mod gate;
 mod history;
 mod people;
@@ -63,4 +64,5 @@ pub fn router() -> Router<App> {
         .route("/t/{tenant}/console/branches/{id}/delete", get(branches::confirm_delete).post(branches::delete))
         .route("/t/{tenant}/console/settings", get(settings::form).post(settings::save))
         .route("/t/{tenant}/console/audit", get(history::page))
+        .route("/t/{tenant}/console/export", get(export::download))
 }

@@ -31,7 +31,6 @@ const MENU: &[(&str, &str, &str)] = &[
     ("/settings", "console-nav-settings", SETTINGS_MANAGE),
     ("/audit", "console-nav-audit", AUDIT_VIEW),
     ("/duplicates", "console-nav-duplicates", PEOPLE_MANAGE),
-    ("/import", "console-nav-import", IMPORT_EXPORT),
     ("/export", "console-nav-export", IMPORT_EXPORT),
 ];
 
