@@ -33,17 +33,24 @@ static_loader! {
 
 /// The English catalogue, parsed once to answer whether a key exists. The other catalogues have
 /// exactly the same keys (a test checks it), so this answers for every language.
-static EN_SOURCE: &str = concat!(
-    include_str!("../locales/en/main.ftl"),
-    "\n",
-    include_str!("../locales/en/pages.ftl"),
-    "\n",
-    include_str!("../locales/en/setup.ftl"),
-    "\n",
-    include_str!("../locales/en/console.ftl"),
-    "\n",
-    include_str!("../locales/en/console-admin.ftl")
-);
+/// A language's whole catalogue: its files in the order the loader reads them.
+macro_rules! catalogue {
+    ($lang:literal) => {
+        concat!(
+            include_str!(concat!("../locales/", $lang, "/main.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/pages.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/setup.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/console.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/console-admin.ftl"))
+        )
+    };
+}
+
+static EN_SOURCE: &str = catalogue!("en");
 static KEYS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     let resource = match fluent_syntax::parser::parse(EN_SOURCE) {
         Ok(r) => r,

@@ -11,76 +11,11 @@ use keyrack_core::types::{Locale, PasswordPreset};
 use super::*;
 
 const SOURCES: [(Locale, &str); 5] = [
-    (
-        Locale::En,
-        concat!(
-            include_str!("../locales/en/main.ftl"),
-            "\n",
-            include_str!("../locales/en/pages.ftl"),
-            "\n",
-            include_str!("../locales/en/setup.ftl"),
-            "\n",
-            include_str!("../locales/en/console.ftl"),
-            "\n",
-            include_str!("../locales/en/console-admin.ftl")
-        ),
-    ),
-    (
-        Locale::Nl,
-        concat!(
-            include_str!("../locales/nl/main.ftl"),
-            "\n",
-            include_str!("../locales/nl/pages.ftl"),
-            "\n",
-            include_str!("../locales/nl/setup.ftl"),
-            "\n",
-            include_str!("../locales/nl/console.ftl"),
-            "\n",
-            include_str!("../locales/nl/console-admin.ftl")
-        ),
-    ),
-    (
-        Locale::De,
-        concat!(
-            include_str!("../locales/de/main.ftl"),
-            "\n",
-            include_str!("../locales/de/pages.ftl"),
-            "\n",
-            include_str!("../locales/de/setup.ftl"),
-            "\n",
-            include_str!("../locales/de/console.ftl"),
-            "\n",
-            include_str!("../locales/de/console-admin.ftl")
-        ),
-    ),
-    (
-        Locale::Fr,
-        concat!(
-            include_str!("../locales/fr/main.ftl"),
-            "\n",
-            include_str!("../locales/fr/pages.ftl"),
-            "\n",
-            include_str!("../locales/fr/setup.ftl"),
-            "\n",
-            include_str!("../locales/fr/console.ftl"),
-            "\n",
-            include_str!("../locales/fr/console-admin.ftl")
-        ),
-    ),
-    (
-        Locale::Ro,
-        concat!(
-            include_str!("../locales/ro/main.ftl"),
-            "\n",
-            include_str!("../locales/ro/pages.ftl"),
-            "\n",
-            include_str!("../locales/ro/setup.ftl"),
-            "\n",
-            include_str!("../locales/ro/console.ftl"),
-            "\n",
-            include_str!("../locales/ro/console-admin.ftl")
-        ),
-    ),
+    (Locale::En, catalogue!("en")),
+    (Locale::Nl, catalogue!("nl")),
+    (Locale::De, catalogue!("de")),
+    (Locale::Fr, catalogue!("fr")),
+    (Locale::Ro, catalogue!("ro")),
 ];
 
 /// Every message of one catalogue with the variables it uses, parsed from the file itself.
