@@ -2,8 +2,6 @@
 //! address through the wizard, and switching the password rules to the classic preset and
 //! seeing them enforced on the next password.
 
-use std::path::PathBuf;
-
 use keyrack_core::types::Locale;
 use keyrack_testkit::browser::Browser;
 use keyrack_testkit::browser::thirtyfour::By;
@@ -11,30 +9,9 @@ use keyrack_testkit::{Tenant, TestApp};
 use reqwest::Method;
 use serde_json::json;
 
+use super::journey::{screenshots, see};
+
 const ADMIN_PASSWORD: &str = "lantern orchard velvet 42 tide";
-
-async fn see(browser: &Browser, css: &str, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    let mut last = String::new();
-    loop {
-        if let Ok(element) = browser.driver().find(By::Css(css)).await
-            && let Ok(text) = element.text().await
-        {
-            if ok(&text) {
-                return text;
-            }
-            last = text;
-        }
-        assert!(std::time::Instant::now() < deadline, "`{css}` never showed the expected text; last seen: {last:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
-fn screenshots() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn en(key: &str) -> String {
     keyrack_i18n::t(Locale::En, key)
