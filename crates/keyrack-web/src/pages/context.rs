@@ -117,7 +117,7 @@ pub fn new_cookie(app: &App, name: String, value: String, same_site: SameSite) -
     c
 }
 
-pub(super) fn random_token() -> String {
+fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -174,15 +174,8 @@ impl FromRequestParts<App> for PageRequest {
             })
             .unwrap_or(tenant.record.language);
 
-        let csrf_name = cookie_name(app, "keyrack_csrf");
-        let csrf = match jar.get(&csrf_name) {
-            Some(c) => c.value().to_owned(),
-            None => {
-                let token = random_token();
-                jar = jar.add(new_cookie(app, csrf_name, token.clone(), SameSite::Strict));
-                token
-            }
-        };
+        let csrf;
+        (jar, csrf) = csrf_token(app, jar);
         let flash_name = cookie_name(app, "keyrack_flash");
         let flash_cookie = jar.get(&flash_name).map(|c| Flash::decode(c.value()));
         let flash_bad = flash_cookie.as_ref().is_some_and(|f| f.bad);
@@ -292,6 +285,18 @@ pub fn signed_in_cookies(app: &App, jar: CookieJar, slug: &str, token: String) -
 }
 
 /// Adds a one-time message (a catalogue key) for the next page.
+/// The browser's CSRF token: the one its cookie holds, or a new one set in the cookie now.
+pub fn csrf_token(app: &App, jar: CookieJar) -> (CookieJar, String) {
+    let name = cookie_name(app, "keyrack_csrf");
+    match jar.get(&name).map(|c| c.value().to_owned()) {
+        Some(token) => (jar, token),
+        None => {
+            let token = random_token();
+            (jar.add(new_cookie(app, name, token.clone(), SameSite::Strict)), token)
+        }
+    }
+}
+
 pub fn flash(app: &App, jar: CookieJar, key: &str) -> CookieJar {
     flash_message(app, jar, &Flash::new(key))
 }

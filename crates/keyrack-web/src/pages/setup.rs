@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::Tr;
 use super::context::{
-    LANGUAGES, LanguageChoice, Page, check_csrf, cookie_name, flash, new_cookie, random_token, render, signed_in_cookies,
+    LANGUAGES, LanguageChoice, Page, check_csrf, cookie_name, csrf_token, flash, new_cookie, render, signed_in_cookies,
 };
 use crate::extract::ClientOrigin;
 
@@ -54,15 +54,8 @@ impl FromRequestParts<App> for SetupRequest {
                 keyrack_i18n::negotiate(accept, Locale::ALL)
             })
             .unwrap_or(Locale::En);
-        let csrf_name = cookie_name(app, "keyrack_csrf");
-        let csrf = match jar.get(&csrf_name) {
-            Some(c) => c.value().to_owned(),
-            None => {
-                let token = random_token();
-                jar = jar.add(new_cookie(app, csrf_name, token.clone(), SameSite::Strict));
-                token
-            }
-        };
+        let csrf;
+        (jar, csrf) = csrf_token(app, jar);
         let page = Page {
             tr: Tr(locale),
             tenant_slug: String::new(),
