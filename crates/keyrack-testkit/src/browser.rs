@@ -80,7 +80,25 @@ impl Drop for Browser {
             })
             .join();
         }
+        // Chromium's helper processes (zygote, renderers) leave a moment after the browser
+        // process; the profile is removed only once none of them uses it any more.
+        let profile = self.dir.path().join("profile").to_string_lossy().into_owned();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while processes_using(&profile) > 0 && Instant::now() < deadline {
+            std::thread::sleep(POLL);
+        }
     }
+}
+
+/// How many live processes name `needle` in their command line (Linux `/proc`).
+fn processes_using(needle: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .filter(|cmdline| String::from_utf8_lossy(cmdline).contains(needle))
+        .count()
 }
 
 impl Browser {
