@@ -45,7 +45,9 @@ macro_rules! catalogue {
             "\n",
             include_str!(concat!("../locales/", $lang, "/console.ftl")),
             "\n",
-            include_str!(concat!("../locales/", $lang, "/console-admin.ftl"))
+            include_str!(concat!("../locales/", $lang, "/console-admin.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/console-import.ftl"))
         )
     };
 }

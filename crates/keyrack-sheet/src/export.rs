@@ -59,14 +59,14 @@ impl ExportRow {
 
 /// The bytes of a UTF-8 byte-order mark: Excel needs it to read the file as UTF-8 rather than
 /// the machine's ANSI code page.
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Accumulates csv-core output. csv-core writes into caller buffers and cannot fail, which keeps
 /// [`write_csv`] infallible (the `csv` crate's writer goes through `io::Write` and returns
 /// errors that a `Vec` can never produce).
-struct CsvOut {
-    writer: csv_core::Writer,
-    out: Vec<u8>,
+pub(crate) struct CsvOut {
+    pub(crate) writer: csv_core::Writer,
+    pub(crate) out: Vec<u8>,
 }
 
 impl CsvOut {
@@ -95,7 +95,7 @@ impl CsvOut {
         }
     }
 
-    fn record<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) {
+    pub(crate) fn record<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) {
         for (i, field) in fields.into_iter().enumerate() {
             if i > 0 {
                 self.step(b"", Step::Delimiter);
@@ -136,10 +136,10 @@ pub fn write_csv(rows: &[ExportRow], delimiter: u8) -> Vec<u8> {
 }
 
 /// Column widths in characters: wide enough for most values, never a screen wide.
-const MIN_WIDTH: usize = 8;
-const MAX_WIDTH: usize = 50;
+pub(crate) const MIN_WIDTH: usize = 8;
+pub(crate) const MAX_WIDTH: usize = 50;
 
-fn write_error(e: XlsxError) -> SheetError {
+pub(crate) fn write_error(e: XlsxError) -> SheetError {
     SheetError::Write { detail: e.to_string() }
 }
 

@@ -18,6 +18,7 @@ mod decode;
 pub mod error;
 mod export;
 pub mod formula;
+mod table;
 
 pub use columns::{
     Column, HeaderMap, HeaderProblem, HeaderProblemKind, LIST_SEPARATOR, column_letter, join_list, map_headers, normalise_header,
@@ -26,3 +27,4 @@ pub use columns::{
 pub use decode::{Format, Limits, Table, read_table};
 pub use error::SheetError;
 pub use export::{ExportRow, write_csv, write_xlsx};
+pub use table::{write_table_csv, write_table_xlsx};

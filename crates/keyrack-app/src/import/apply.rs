@@ -206,14 +206,7 @@ impl App {
         for r in &mut preview.rows {
             if let Some(reason) = reasons.get(&r.row) {
                 r.class = RowClass::Conflict;
-                r.errors.insert(
-                    0,
-                    RowError {
-                        field: "row".into(),
-                        code: "changed_since_preview".into(),
-                        message: format!("{reason} since the preview"),
-                    },
-                );
+                r.errors.insert(0, RowError::new("row", "changed_since_preview", format!("{reason} since the preview")));
             }
         }
         let summary = ImportSummary::of(&preview.rows);

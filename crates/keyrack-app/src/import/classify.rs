@@ -203,11 +203,7 @@ fn mark_shared(snapshot: &Snapshot, rows: &mut [Classified]) {
         for &i in group {
             marks.push((
                 i,
-                RowError {
-                    field: "row".into(),
-                    code: "duplicate_person".into(),
-                    message: format!("rows {numbers} all change {name}; keep one of them"),
-                },
+                RowError::new("row", "duplicate_person", format!("rows {numbers} all change {name}; keep one of them")),
             ));
         }
     }
@@ -216,11 +212,7 @@ fn mark_shared(snapshot: &Snapshot, rows: &mut [Classified]) {
         for &i in group {
             marks.push((
                 i,
-                RowError {
-                    field: "username".into(),
-                    code: "duplicate_username".into(),
-                    message: format!("rows {numbers} would all get the username '{u}'"),
-                },
+                RowError::new("username", "duplicate_username", format!("rows {numbers} would all get the username '{u}'")),
             ));
         }
     }
@@ -245,7 +237,7 @@ fn take<T>(errors: &mut Vec<RowError>, r: Result<T, FieldError>) -> Option<T> {
 
 /// One error on one cell.
 fn error(field: &str, code: &str, message: impl Into<String>) -> RowError {
-    RowError { field: field.into(), code: code.into(), message: message.into() }
+    RowError::new(field, code, message)
 }
 
 fn classify_row(ctx: &Context<'_>, h: &HeaderMap, cells: &[String], number: u32, administrators: usize) -> Classified {

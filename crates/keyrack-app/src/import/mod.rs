@@ -76,13 +76,17 @@ mod apply;
 mod classify;
 mod export;
 mod preview;
+mod report;
 mod rights;
 mod snapshot;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use apply::{ApplyInput, ApplyRows};
+pub use report::{ImportReport, ImportSource, SourceFormat};
 
 /// How long a preview can be applied.
 pub const PREVIEW_TTL_MS: i64 = 24 * 3_600_000;
@@ -176,11 +180,28 @@ pub struct RowError {
     /// Stable: `invalid_email`, `too_short`, `unknown_id`, `cannot_grant`, ...
     pub code: String,
     pub message: String,
+    /// The values the message names (`min` of `too_short`, the `permission` of `forbidden`),
+    /// so that a page can say it in its reader's language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+}
+
+impl RowError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into(), params: BTreeMap::new() }
+    }
+
+    /// The error as the domain's field error, for the translations of [`keyrack_core::FieldError`].
+    pub fn to_field_error(&self) -> keyrack_core::FieldError {
+        let mut e = keyrack_core::FieldError::new(self.field.clone(), self.code.clone(), self.message.clone());
+        e.params = self.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        e
+    }
 }
 
 impl From<keyrack_core::FieldError> for RowError {
     fn from(e: keyrack_core::FieldError) -> Self {
-        Self { field: e.field, code: e.code, message: e.message }
+        Self { field: e.field, code: e.code, message: e.message, params: e.params.into_iter().collect() }
     }
 }
 

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
 use super::classify::{Classified, Context, PlannedRow, classify};
+use super::report::source_json;
 use super::{ImportPreview, ImportSummary, PREVIEW_TTL_MS, PreviewRow, Progress, RowError, Stage};
 use crate::clock::rfc3339;
 use crate::{Actor, App, AppError, AppResult, new_id};
@@ -84,21 +85,19 @@ impl App {
                 problems.iter().filter(|p| p.is_error()).map(|p| FieldError::new("file", p.code(), p.to_string())).collect(),
             ))
         })?;
-        let warnings: Vec<RowError> = headers
-            .warnings
-            .iter()
-            .map(|p| RowError { field: "file".into(), code: p.code().into(), message: p.to_string() })
-            .collect();
+        let warnings: Vec<RowError> = headers.warnings.iter().map(|p| RowError::new("file", p.code(), p.to_string())).collect();
 
         progress.start(Stage::Reading, u64::try_from(table.rows.len()).unwrap_or(u64::MAX));
         let snapshot = self.snapshot(&tenant).await?;
         let (app, tenant_c, rights_c, progress_c) = (self.clone(), tenant.clone(), rights.clone(), progress.clone());
-        let mut rows = tokio::task::spawn_blocking(move || {
+        let (mut rows, source) = tokio::task::spawn_blocking(move || {
+            let source = source_json(&table, &headers);
             let ctx = Context { app: &app, tenant: &tenant_c, snapshot: &snapshot, rights: &rights_c };
-            classify(&ctx, &headers, &table.rows, &table.row_numbers, progress_c.as_ref())
+            (classify(&ctx, &headers, &table.rows, &table.row_numbers, progress_c.as_ref()), source)
         })
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
+        let source = source?;
         progress.finish();
 
         self.hash_passwords(&mut rows, progress.as_ref()).await?;
@@ -131,7 +130,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         repo::imports::delete_expired(&mut tx, tenant.id(), now).await?;
         let shown = view(&record, summary, preview);
-        repo::imports::insert(&mut tx, record, plan).await?;
+        repo::imports::insert(&mut tx, record, plan, source).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(shown)
     }

@@ -1,7 +1,7 @@
 //! Spreadsheet import previews, kept between the upload and the apply (see migration 0003).
 //!
-//! The `plan` column can be tens of megabytes for a large file, so it is read only by
-//! [`plan`], never with the preview.
+//! The `plan` and `source` columns can be tens of megabytes for a large file, so they are read
+//! only by [`plan`] and [`source`], never with the preview.
 
 use sqlx::any::AnyRow;
 
@@ -48,12 +48,13 @@ impl ImportRecord {
     }
 }
 
-/// Stores a new preview. Takes the record and the plan by value: for a large file the two JSON
-/// texts are tens of megabytes each, and binding them as they are spares a copy of each.
-pub async fn insert(conn: &mut Conn, r: ImportRecord, plan: String) -> Result<()> {
+/// Stores a new preview with its plan and the uploaded rows without passwords (`source`). Takes
+/// them by value: for a large file the JSON texts are tens of megabytes each, and binding them
+/// as they are spares a copy of each.
+pub async fn insert(conn: &mut Conn, r: ImportRecord, plan: String, source: String) -> Result<()> {
     sqlx::query(
         "INSERT INTO imports (id, tenant_id, actor_kind, actor_id, rights, filename, created_at, expires_at, applied_at, \
-         summary, preview, plan, result) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         summary, preview, plan, result, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(r.id)
     .bind(r.tenant_id)
@@ -68,6 +69,7 @@ pub async fn insert(conn: &mut Conn, r: ImportRecord, plan: String) -> Result<()
     .bind(r.preview)
     .bind(plan)
     .bind(r.result)
+    .bind(source)
     .execute(conn)
     .await?;
     Ok(())
@@ -88,6 +90,17 @@ pub async fn get(conn: &mut Conn, tenant_id: &str, id: &str) -> Result<Option<Im
 /// The plan of a preview that is not applied yet (`None` once applied, or for another tenant).
 pub async fn plan(conn: &mut Conn, tenant_id: &str, id: &str) -> Result<Option<String>> {
     Ok(sqlx::query_scalar("SELECT plan FROM imports WHERE tenant_id = $1 AND id = $2 AND applied_at IS NULL")
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .flatten())
+}
+
+/// The uploaded rows of a preview, applied or not (`None` for another tenant's, or a preview
+/// stored before the rows were kept).
+pub async fn source(conn: &mut Conn, tenant_id: &str, id: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT source FROM imports WHERE tenant_id = $1 AND id = $2")
         .bind(tenant_id)
         .bind(id)
         .fetch_optional(conn)

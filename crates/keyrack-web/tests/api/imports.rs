@@ -9,7 +9,7 @@ use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-const BOUNDARY: &str = "keyrack-test-boundary-7MA4YWxkTrZu0gW";
+pub(crate) const BOUNDARY: &str = "keyrack-test-boundary-7MA4YWxkTrZu0gW";
 const PASSWORD: &str = "lantern orchard velvet 42 tide";
 
 /// A `multipart/form-data` body with one field `file`: its content type and bytes.
@@ -67,16 +67,16 @@ async fn export(app: &TestApp, t: &Tenant, query: &str) -> Vec<u8> {
     bytes
 }
 
-fn table(bytes: &[u8], name: &str) -> Table {
+pub(crate) fn table(bytes: &[u8], name: &str) -> Table {
     read_table(bytes, Some(name), &Limits::default()).unwrap()
 }
 
-fn col(table: &Table, column: Column) -> usize {
+pub(crate) fn col(table: &Table, column: Column) -> usize {
     table.headers.iter().position(|h| h == column.name()).unwrap()
 }
 
 /// The sheet as an admin saves it from Excel: every cell a string.
-fn xlsx(headers: &[String], rows: &[Vec<String>]) -> Vec<u8> {
+pub(crate) fn xlsx(headers: &[String], rows: &[Vec<String>]) -> Vec<u8> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
     for (c, h) in headers.iter().enumerate() {
@@ -109,7 +109,7 @@ fn error_codes(row: &Value) -> Vec<&str> {
     row["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect()
 }
 
-async fn authenticate(app: &TestApp, t: &Tenant, username: &str, password: &str) -> StatusCode {
+pub(crate) async fn authenticate(app: &TestApp, t: &Tenant, username: &str, password: &str) -> StatusCode {
     app.call(
         Method::POST,
         &format!("/api/v1/tenants/{}/authenticate", t.slug),
@@ -122,7 +122,7 @@ async fn authenticate(app: &TestApp, t: &Tenant, username: &str, password: &str)
 
 /// The OneBase rule of the seed: at least 8 characters with a digit, a special character, an
 /// upper-case and a lower-case letter (the `classic` preset, plus the estimator).
-async fn classic_policy(app: &TestApp, t: &Tenant) {
+pub(crate) async fn classic_policy(app: &TestApp, t: &Tenant) {
     let policy = json!({"preset": "classic", "min_length": 8, "require_lower": true, "require_upper": true,
         "require_digit": true, "require_symbol": true, "min_score": 3});
     let (s, body) = app
@@ -138,7 +138,7 @@ async fn classic_policy(app: &TestApp, t: &Tenant) {
 
 /// Every row of every table an import may touch, as text: equal before and after means the
 /// database did not change (G.33).
-async fn checksum(app: &TestApp) -> Vec<Vec<String>> {
+pub(crate) async fn checksum(app: &TestApp) -> Vec<Vec<String>> {
     let mut all = Vec::new();
     for sql in [
         "SELECT id || '|' || version || '|' || kind || '|' || first_name || '|' || last_name || '|' || COALESCE(email, '') \

@@ -31,7 +31,32 @@ impl<'a> Visitor<'a> {
     }
 
     pub(crate) async fn send(&mut self, method: Method, path: &str, form: Option<&[(&str, &str)]>) -> Answer {
+        self.send_body(method, path, form, None).await
+    }
+
+    /// Posts a body of this content type (a multipart upload), with the cookies.
+    pub(crate) async fn post_body(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        self.send_body(Method::POST, path, None, Some((content_type, body))).await
+    }
+
+    /// A GET that keeps the body as bytes (a downloaded spreadsheet); the status and bytes.
+    pub(crate) async fn download(&mut self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let header: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let res = self.client.get(format!("{}{path}", self.app.base)).header(COOKIE, header.join("; ")).send().await.unwrap();
+        (res.status(), res.headers().clone(), res.bytes().await.unwrap().to_vec())
+    }
+
+    async fn send_body(
+        &mut self,
+        method: Method,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Answer {
         let mut req = self.client.request(method, format!("{}{path}", self.app.base));
+        if let Some((content_type, bytes)) = body {
+            req = req.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
+        }
         if !self.cookies.is_empty() {
             let header: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
             req = req.header(COOKIE, header.join("; "));

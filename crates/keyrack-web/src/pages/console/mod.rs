@@ -29,6 +29,7 @@ mod duplicates;
 mod export;
 mod gate;
 mod history;
+mod import;
 mod people;
 mod person;
 mod roles;
@@ -65,4 +66,8 @@ pub fn router() -> Router<App> {
         .route("/t/{tenant}/console/settings", get(settings::form).post(settings::save))
         .route("/t/{tenant}/console/audit", get(history::page))
         .route("/t/{tenant}/console/export", get(export::download))
+        .route("/t/{tenant}/console/import", import::upload_route())
+        .route("/t/{tenant}/console/import/{id}", get(import::preview))
+        .route("/t/{tenant}/console/import/{id}/apply", post(import::apply))
+        .route("/t/{tenant}/console/import/{id}/report", get(import::report))
 }

@@ -32,6 +32,7 @@ const MENU: &[(&str, &str, &str)] = &[
     ("/audit", "console-nav-audit", AUDIT_VIEW),
     ("/duplicates", "console-nav-duplicates", PEOPLE_MANAGE),
     ("/export", "console-nav-export", IMPORT_EXPORT),
+    ("/import", "console-nav-import", IMPORT_EXPORT),
 ];
 
 /// What the layout shows around every console page.
