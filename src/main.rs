@@ -66,8 +66,9 @@ enum Command {
         command: ClientCommand,
     },
     /// Previews what a spreadsheet of people (XLSX, ODS or CSV) would change, and with --apply
-    /// applies it in one transaction. Prints the counts per class and every invalid or
-    /// conflicting row with the cell and the reason.
+    /// applies it in one transaction. Prints the counts per class, each change of the new and
+    /// changed rows (passwords as ********), and every invalid or conflicting row with the cell
+    /// and the reason.
     #[command(after_help = "Exit codes:\n  \
         0  no row is invalid or conflicting (with --apply: every new and changed row was applied)\n  \
         1  an error: the file could not be read, an unknown tenant, the database; nothing applied\n  \
@@ -435,6 +436,14 @@ async fn import_command(app: &App, file: &std::path::Path, tenant: &str, apply: 
     );
     for w in &preview.warnings {
         println!("warning: {}", w.message);
+    }
+    // What apply would write, one line per changed field (a password only as `********`), then
+    // each reason a row cannot be applied.
+    for row in preview.rows.iter().filter(|r| matches!(r.class, RowClass::New | RowClass::Changed)) {
+        let class = if row.class == RowClass::New { "new" } else { "changed" };
+        for c in &row.changes {
+            println!("row {}\t{class}\t{}: {} -> {}", row.row, c.field, c.old, c.new);
+        }
     }
     for row in preview.rows.iter().filter(|r| matches!(r.class, RowClass::Invalid | RowClass::Conflict)) {
         for e in &row.errors {
