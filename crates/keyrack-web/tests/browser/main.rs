@@ -7,5 +7,6 @@
 
 mod admin;
 mod console;
+mod import;
 mod journey;
 mod setup;

@@ -196,6 +196,7 @@ pub struct ClassLink {
 pub struct RowView {
     pub row: u32,
     pub person: String,
+    pub email: String,
     pub person_href: Option<String>,
     pub class: &'static str,
     pub class_label: String,
@@ -255,20 +256,17 @@ fn is_past(rfc3339: &str, now_ms: i64) -> bool {
         .is_ok_and(|t| t.unix_timestamp_nanos() / 1_000_000 <= i128::from(now_ms))
 }
 
-/// The name shown for a row: the matched person's, or for a new row the names it gives.
-async fn person_name(r: &PageRequest, admin: &Admin, row: &PreviewRow) -> String {
+/// The name and e-mail address shown for a row: the matched person's (as they are now), or
+/// for a new row the ones it gives.
+async fn person_name(r: &PageRequest, admin: &Admin, row: &PreviewRow) -> (String, String) {
     if let Some(id) = &row.person_id {
         return match r.app.person(&admin.actor(), r.tenant.slug(), id).await {
-            Ok(p) => {
-                let name = format!("{} {}", p.first_name, p.last_name).trim().to_owned();
-                if name.is_empty() { p.email.unwrap_or_else(|| id.clone()) } else { name }
-            }
-            Err(_) => id.clone(),
+            Ok(p) => (format!("{} {}", p.first_name, p.last_name).trim().to_owned(), p.email.unwrap_or_default()),
+            Err(_) => (id.clone(), String::new()),
         };
     }
     let new = |field: &str| row.changes.iter().find(|c| c.field == field).map(|c| c.new.clone()).unwrap_or_default();
-    let name = format!("{} {}", new("first_name"), new("last_name")).trim().to_owned();
-    if name.is_empty() { new("email") } else { name }
+    (format!("{} {}", new("first_name"), new("last_name")).trim().to_owned(), new("email"))
 }
 
 fn query_href(base: &str, class: Option<&str>, page: usize, check: bool) -> String {
@@ -317,9 +315,11 @@ async fn preview_page(r: &PageRequest, admin: &Admin, preview: ImportPreview, q:
     for row in shown.iter().skip((current - 1) * PAGE_SIZE).take(PAGE_SIZE) {
         let empty = tr.t("import-empty-value");
         let or_empty = |v: &str| if v.is_empty() { empty.clone() } else { v.to_owned() };
+        let (person, email) = person_name(r, admin, row).await;
         rows.push(RowView {
             row: row.row,
-            person: person_name(r, admin, row).await,
+            person: if person.is_empty() { email.clone() } else { person },
+            email,
             person_href: row.person_id.as_ref().map(|id| admin.url(&format!("/people/{id}"))),
             class: class_word(row.class),
             class_label: tr.t(&format!("import-class-{}", class_word(row.class))),
