@@ -16,6 +16,11 @@
 //! - `GET  /console/import/{id}/report`: the uploaded rows back in their format with a column of
 //!   each row's errors in the admin's language ([`keyrack_app::App::import_report_file`]).
 //!
+//! Upload and apply run within the server's 30-second request timeout, like the API's: a
+//! 100,000-row file without passwords previews in time, but applying tens of thousands of new
+//! people at once belongs to `keyrack import --apply`, which has no such limit. A cut-off apply
+//! rolls back wholly, so the preview can be applied again.
+//!
 //! An import belongs to its tenant; the console shows it to the admin who uploaded it and to the
 //! tenant's administrators, and answers "not found" to anyone else, as for another tenant's id
 //! (the reasons are in `keyrack_app::import::report`).
