@@ -223,7 +223,8 @@ async fn a_failure_on_row_500_of_1000_leaves_nothing_behind() {
     assert_eq!(app.count("people").await, people, "rows 1 to 499 were rolled back");
     assert_eq!(app.count("audit_events").await, events, "no audit event survives");
     assert_eq!((app.count("outbox").await, app.count("links").await), (outbox, links), "no mail, no link");
-    assert_eq!(app.count("imports WHERE applied_at IS NULL AND plan IS NOT NULL").await, 1, "still appliable");
+    assert_eq!(app.count("imports WHERE applied_at IS NULL").await, 1, "still appliable");
+    assert_eq!(app.count("import_rows WHERE plan IS NOT NULL").await, 1_000, "with every plan");
 
     // Without the failpoint the same preview applies in full.
     let drop = if postgres { "DROP TRIGGER failpoint ON people" } else { "DROP TRIGGER failpoint" };
@@ -259,4 +260,52 @@ async fn a_preview_expires_after_a_day() {
     // The next preview clears expired ones away.
     preview(&app, &Actor::System, &t, b"email\r\nx@example.test\r\n".to_vec()).await.unwrap();
     assert_eq!(app.count("imports").await, 1);
+}
+
+/// A preview is read a page at a time, by class and by offset, in file order, and the whole
+/// preview reads back exactly what making it answered; a chosen list applies only those rows.
+#[tokio::test]
+async fn a_preview_reads_back_a_page_at_a_time_and_applies_the_chosen_rows() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("pages").await;
+    let headers: Vec<String> = ["first_name", "last_name", "email", "kind"].iter().map(|h| (*h).to_owned()).collect();
+    // 12 rows: every third has a broken address, so the classes interleave.
+    let rows: Vec<Vec<String>> = (0..12)
+        .map(|i| {
+            let email = if i % 3 == 2 { format!("not-an-address-{i}") } else { format!("p{i}@example.test") };
+            vec![format!("P{i}"), "Paged".into(), email, "guest".into()]
+        })
+        .collect();
+    let made = preview(&app, &Actor::System, &t, csv(&headers, &rows)).await.unwrap();
+    assert_eq!((made.summary.new, made.summary.invalid), (8, 4));
+
+    let whole = app.app.import_preview(&Actor::System, &t.slug, &made.id).await.unwrap();
+    assert_eq!(whole.rows, made.rows, "the stored rows are the previewed ones, in file order");
+
+    let page = |classes: Vec<RowClass>, offset: u32, limit: u32| {
+        let (app, slug, id) = (&app.app, t.slug.clone(), made.id.clone());
+        async move {
+            let p = app.import_preview_page(&Actor::System, &slug, &id, &classes, offset, limit).await.unwrap();
+            assert_eq!(p.summary, made.summary, "every page carries the counts");
+            p.rows.iter().map(|r| r.row).collect::<Vec<u32>>()
+        }
+    };
+    let all_numbers: Vec<u32> = made.rows.iter().map(|r| r.row).collect();
+    assert_eq!(page(vec![], 0, 5).await, all_numbers[..5]);
+    assert_eq!(page(vec![], 10, 5).await, all_numbers[10..]);
+    let invalid: Vec<u32> = made.rows.iter().filter(|r| r.class == RowClass::Invalid).map(|r| r.row).collect();
+    assert_eq!(page(vec![RowClass::Invalid], 1, 2).await, invalid[1..3]);
+    assert_eq!(page(vec![RowClass::New, RowClass::Invalid], 0, 100).await, all_numbers);
+    assert!(page(vec![RowClass::Conflict], 0, 10).await.is_empty());
+
+    let other = app.tenant("other-pages").await;
+    let foreign = app.app.import_preview_page(&Actor::System, &other.slug, &made.id, &[], 0, 10).await;
+    assert!(matches!(foreign, Err(AppError::NotFound)), "another tenant's import is not found");
+
+    let new: Vec<u32> = made.rows.iter().filter(|r| r.class == RowClass::New).map(|r| r.row).collect();
+    let chosen = vec![new[0], new[3]];
+    let input = ApplyInput { rows: ApplyRows::List(chosen), must_change_password: None };
+    let result = app.app.apply_import(&Actor::System, &Origin::default(), &t.slug, &made.id, input, Arc::new(NoProgress)).await.unwrap();
+    assert_eq!((result.created, result.skipped), (2, 10));
+    assert_eq!(app.count("people WHERE last_name = 'Paged'").await, 2);
 }

@@ -16,7 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "audit_chain", include_str!("../migrations/0005_audit_chain.sql")),
     (7, "person_merges", include_str!("../migrations/0007_person_merges.sql")),
     (8, "setup", include_str!("../migrations/0008_setup.sql")),
-    (9, "import_sources", include_str!("../migrations/0009_import_sources.sql")),
+    (10, "import_rows", include_str!("../migrations/0010_import_rows.sql")),
 ];
 
 fn migrator() -> Migrator {

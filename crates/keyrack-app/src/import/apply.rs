@@ -9,13 +9,13 @@ use std::sync::Arc;
 use keyrack_core::FieldError;
 use keyrack_core::access::Action;
 use keyrack_store::records::search_text;
-use keyrack_store::repo::imports::ImportRecord;
+use keyrack_store::repo::imports::{ImportRecord, RowFilter};
 use keyrack_store::{Conn, StoreError, repo};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::classify::{LoginPlan, PlannedRow, fingerprint};
-use super::preview::{Plan, StoredPreview, parse};
+use super::preview::parse;
 use super::snapshot::Catalogue;
 use super::{ApplyResult, ImportSummary, PreviewRow, Progress, RowClass, RowError, Stage};
 use crate::access::{ActionInput, GrantInput, InviteInput};
@@ -106,17 +106,11 @@ impl App {
         if record.expires_at <= self.now() {
             return Err(AppError::conflict("import_expired", "this preview expired; upload the file again"));
         }
-        let plan = repo::imports::plan(&mut conn, tenant.id(), id)
-            .await?
-            .ok_or_else(|| AppError::conflict("import_applied", "this import was applied already"))?;
+        let (selected, rows_in_file) = selected_plans(&mut conn, tenant.id(), id, &input.rows).await?;
         drop(conn);
-        let preview: StoredPreview = parse("preview", &record.preview)?;
-        let plan: Plan =
-            tokio::task::spawn_blocking(move || parse("plan", &plan)).await.map_err(|e| AppError::Internal(e.to_string()))??;
-        let selected = select(&preview.rows, plan.rows, &input.rows)?;
         let must_change = input.must_change_password.unwrap_or(true);
         let mut result = ApplyResult {
-            skipped: u32::try_from(preview.rows.len().saturating_sub(selected.len())).unwrap_or(u32::MAX),
+            skipped: u32::try_from(rows_in_file.saturating_sub(selected.len())).unwrap_or(u32::MAX),
             ..ApplyResult::default()
         };
 
@@ -134,7 +128,7 @@ impl App {
         }
         if !stale.is_empty() {
             drop(tx); // rolls back: the claim and the row locks go with it
-            self.mark_stale(&record, preview, &stale).await?;
+            self.mark_stale(&record, &stale).await?;
             let list: Vec<String> = stale.iter().map(|(row, reason)| format!("row {row}: {reason}")).collect();
             return Err(AppError::conflict(
                 "import_stale",
@@ -147,7 +141,6 @@ impl App {
             ));
         }
 
-        drop(preview); // only needed to mark stale rows; the writes need the plan alone
         progress.start(Stage::Writing, u64::try_from(selected.len()).unwrap_or(u64::MAX));
         for row in &selected {
             self.apply_row(&mut tx, actor, origin, &tenant, row, must_change, now, &mut result).await?;
@@ -201,21 +194,24 @@ impl App {
 
     /// Turns the stale rows into conflicts in the stored preview, so that the preview shows why
     /// and a later "apply all" leaves them out.
-    async fn mark_stale(&self, record: &ImportRecord, mut preview: StoredPreview, stale: &[(u32, String)]) -> AppResult<()> {
-        let reasons: HashMap<u32, &String> = stale.iter().map(|(row, reason)| (*row, reason)).collect();
-        for r in &mut preview.rows {
-            if let Some(reason) = reasons.get(&r.row) {
-                r.class = RowClass::Conflict;
-                r.errors.insert(0, RowError::new("row", "changed_since_preview", format!("{reason} since the preview")));
-            }
-        }
-        let summary = ImportSummary::of(&preview.rows);
-        let (summary, preview) = (
-            serde_json::to_string(&summary).map_err(|e| AppError::Internal(e.to_string()))?,
-            serde_json::to_string(&preview).map_err(|e| AppError::Internal(e.to_string()))?,
-        );
+    async fn mark_stale(&self, record: &ImportRecord, stale: &[(u32, String)]) -> AppResult<()> {
+        let reasons: HashMap<i64, &String> = stale.iter().map(|(row, reason)| (i64::from(*row), reason)).collect();
+        let numbers: Vec<i64> = reasons.keys().copied().collect();
         let mut tx = self.store.begin().await?;
-        repo::imports::update_preview(&mut tx, &record.tenant_id, &record.id, &summary, &preview).await?;
+        for stored in repo::imports::rows_numbered(&mut tx, &record.tenant_id, &record.id, &numbers).await? {
+            let mut row: PreviewRow = parse("row", &stored.shown)?;
+            let Some(reason) = reasons.get(&stored.row_number) else { continue };
+            row.class = RowClass::Conflict;
+            row.errors.insert(0, RowError::new("row", "changed_since_preview", format!("{reason} since the preview")));
+            let shown = serde_json::to_string(&row).map_err(|e| AppError::Internal(e.to_string()))?;
+            repo::imports::update_row(&mut tx, &record.tenant_id, &record.id, stored.row_number, row.class.as_str(), &shown).await?;
+        }
+        let mut summary = ImportSummary::default();
+        for (_, class) in repo::imports::classes(&mut tx, &record.tenant_id, &record.id).await? {
+            summary.count(row_class(&class)?);
+        }
+        let summary = serde_json::to_string(&summary).map_err(|e| AppError::Internal(e.to_string()))?;
+        repo::imports::update_summary(&mut tx, &record.tenant_id, &record.id, &summary).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
@@ -366,17 +362,29 @@ impl App {
 
 /// The planned rows to apply, in file order. A listed row must be `new` or `changed`;
 /// `unchanged` rows are left out silently (there is nothing to do), anything else is refused.
-fn select(preview: &[PreviewRow], plan: Vec<PlannedRow>, rows: &ApplyRows) -> AppResult<Vec<PlannedRow>> {
-    let applicable: HashSet<u32> =
-        preview.iter().filter(|r| matches!(r.class, RowClass::New | RowClass::Changed)).map(|r| r.row).collect();
-    let wanted: HashSet<u32> = match rows {
-        ApplyRows::All => applicable,
+fn row_class(stored: &str) -> AppResult<RowClass> {
+    serde_json::from_value(serde_json::Value::String(stored.to_owned()))
+        .map_err(|e| AppError::Internal(format!("stored import row class {stored}: {e}")))
+}
+
+/// Plans read per query: the plans of a large file are read a page at a time, and only the
+/// chosen ones are kept.
+const PLANS_PER_READ: i64 = 2_000;
+
+/// The plans of the chosen rows, in file order, and how many rows the file has. A chosen row
+/// number that the file does not have, or whose row is invalid or a conflict, is refused with
+/// a field error per entry; a chosen unchanged row is simply left out.
+async fn selected_plans(conn: &mut Conn, tenant_id: &str, id: &str, rows: &ApplyRows) -> AppResult<(Vec<PlannedRow>, usize)> {
+    let classes = repo::imports::classes(conn, tenant_id, id).await?;
+    let rows_in_file = classes.len();
+    let wanted: Option<HashSet<u32>> = match rows {
+        ApplyRows::All => None,
         ApplyRows::List(list) => {
-            let by_row: HashMap<u32, &PreviewRow> = preview.iter().map(|r| (r.row, r)).collect();
+            let by_row: HashMap<i64, &str> = classes.iter().map(|(n, c)| (*n, c.as_str())).collect();
             let mut errors = Vec::new();
             let mut wanted = HashSet::new();
             for (i, n) in list.iter().enumerate() {
-                match by_row.get(n).map(|r| r.class) {
+                match by_row.get(&i64::from(*n)).map(|c| row_class(c)).transpose()? {
                     None => {
                         errors.push(FieldError::new(format!("rows[{i}]"), "unknown_row", format!("the file has no row {n}")));
                     }
@@ -397,10 +405,28 @@ fn select(preview: &[PreviewRow], plan: Vec<PlannedRow>, rows: &ApplyRows) -> Ap
             if !errors.is_empty() {
                 return Err(AppError::Validation(keyrack_core::FieldErrors(errors)));
             }
-            wanted
+            Some(wanted)
         }
     };
-    Ok(plan.into_iter().filter(|r| wanted.contains(&r.row)).collect())
+    drop(classes);
+    let mut filter = RowFilter {
+        classes: vec![RowClass::New.as_str().to_owned(), RowClass::Changed.as_str().to_owned()],
+        with_plan: true,
+        ..RowFilter::default()
+    };
+    let mut selected = Vec::new();
+    loop {
+        let page = repo::imports::rows(conn, tenant_id, id, &filter, PLANS_PER_READ).await?;
+        let Some(last) = page.last() else { break };
+        filter.after = Some(last.position);
+        for r in page {
+            let chosen = wanted.as_ref().is_none_or(|w| u32::try_from(r.row_number).is_ok_and(|n| w.contains(&n)));
+            if let (true, Some(plan)) = (chosen, r.plan.as_deref()) {
+                selected.push(parse::<PlannedRow>("plan", plan)?);
+            }
+        }
+    }
+    Ok((selected, rows_in_file))
 }
 
 #[cfg(test)]

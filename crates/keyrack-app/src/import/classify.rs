@@ -166,19 +166,22 @@ pub(crate) struct Context<'a> {
 pub(crate) fn classify(
     ctx: &Context<'_>,
     headers: &HeaderMap,
-    rows: &[Vec<String>],
+    rows: Vec<Vec<String>>,
     row_numbers: &[u32],
     progress: &dyn Progress,
 ) -> Vec<Classified> {
     let administrators = ctx.snapshot.administrators();
-    let mut out = Vec::with_capacity(rows.len());
-    for (i, (cells, &number)) in rows.iter().zip(row_numbers).enumerate() {
-        out.push(classify_row(ctx, headers, cells, number, administrators));
+    let total = rows.len();
+    let mut out = Vec::with_capacity(total);
+    // Each row's cells are dropped once it is checked, so the file and its checked rows are
+    // not both in memory at full size.
+    for (i, (cells, &number)) in rows.into_iter().zip(row_numbers).enumerate() {
+        out.push(classify_row(ctx, headers, &cells, number, administrators));
         if i % 1_000 == 999 {
             progress.advance(1_000);
         }
     }
-    progress.advance(u64::try_from(rows.len() % 1_000).unwrap_or(0));
+    progress.advance(u64::try_from(total % 1_000).unwrap_or(0));
     mark_shared(ctx.snapshot, &mut out);
     out
 }

@@ -52,8 +52,10 @@
 //! # What is stored between preview and apply
 //!
 //! Making a preview writes no person, login, audit event or mail: the preview is kept in the
-//! `imports` table for [`PREVIEW_TTL_MS`] (24 hours) with the tenant, the actor and a plan of
-//! what apply will write. Passwords are the one thing the plan cannot hold as given: apply must
+//! `imports` table for [`PREVIEW_TTL_MS`] (24 hours) with the tenant and the actor, and each row
+//! of the file in `import_rows` with what the preview shows and a plan of what apply will
+//! write. Rows are written and read a page at a time, so a 100,000-row file is never one text
+//! in memory and the console can show any page of it with one index range. Passwords are the one thing the plan cannot hold as given: apply must
 //! not need the file again, and plain passwords are stored nowhere. So the preview hashes each
 //! valid row's password with argon2id on all cores ([`crate::PasswordHasher`], the login
 //! parameters) and the plan keeps only the hash — as strong as what `logins` stores, and deleted
@@ -131,6 +133,19 @@ pub enum RowClass {
     Conflict,
 }
 
+impl RowClass {
+    /// The name as the API and the database write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowClass::New => "new",
+            RowClass::Changed => "changed",
+            RowClass::Unchanged => "unchanged",
+            RowClass::Invalid => "invalid",
+            RowClass::Conflict => "conflict",
+        }
+    }
+}
+
 /// The counts per class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ImportSummary {
@@ -153,7 +168,7 @@ impl ImportSummary {
         *n += 1;
     }
 
-    fn of(rows: &[PreviewRow]) -> Self {
+    fn of<'a>(rows: impl IntoIterator<Item = &'a PreviewRow>) -> Self {
         let mut s = Self::default();
         for r in rows {
             s.count(r.class);

@@ -8,28 +8,15 @@ use keyrack_core::{FieldError, FieldErrors};
 use keyrack_sheet::{SheetError, map_headers, read_table};
 use keyrack_store::StoreError;
 use keyrack_store::repo;
-use keyrack_store::repo::imports::ImportRecord;
+use keyrack_store::repo::imports::{ImportRecord, ImportRowRecord, RowFilter};
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
-use super::classify::{Classified, Context, PlannedRow, classify};
-use super::report::source_json;
-use super::{ImportPreview, ImportSummary, PREVIEW_TTL_MS, PreviewRow, Progress, RowError, Stage};
+use super::classify::{Classified, Context, classify};
+use super::report::{cells_json, source_json};
+use super::{ImportPreview, ImportSummary, PREVIEW_TTL_MS, PreviewRow, Progress, RowClass, RowError, Stage};
 use crate::clock::rfc3339;
 use crate::{Actor, App, AppError, AppResult, new_id};
-
-/// The `preview` column: what the API shows.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct StoredPreview {
-    pub(crate) rows: Vec<PreviewRow>,
-    pub(crate) warnings: Vec<RowError>,
-}
-
-/// The `plan` column: what apply writes.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct Plan {
-    pub(crate) rows: Vec<PlannedRow>,
-}
 
 /// Passwords hashed at the same time: enough to keep every core busy while the hasher's own
 /// limit (one hash per core) keeps memory bounded.
@@ -90,28 +77,20 @@ impl App {
         progress.start(Stage::Reading, u64::try_from(table.rows.len()).unwrap_or(u64::MAX));
         let snapshot = self.snapshot(&tenant).await?;
         let (app, tenant_c, rights_c, progress_c) = (self.clone(), tenant.clone(), rights.clone(), progress.clone());
-        let (mut rows, source) = tokio::task::spawn_blocking(move || {
-            let source = source_json(&table, &headers);
+        let (mut rows, source, mut cells) = tokio::task::spawn_blocking(move || {
+            let source = source_json(&table)?;
+            let cells = table.rows.iter().map(|row| cells_json(row, &headers)).collect::<AppResult<Vec<String>>>()?;
             let ctx = Context { app: &app, tenant: &tenant_c, snapshot: &snapshot, rights: &rights_c };
-            (classify(&ctx, &headers, &table.rows, &table.row_numbers, progress_c.as_ref()), source)
+            Ok::<_, AppError>((classify(&ctx, &headers, table.rows, &table.row_numbers, progress_c.as_ref()), source, cells))
         })
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-        let source = source?;
+        .map_err(|e| AppError::Internal(e.to_string()))??;
         progress.finish();
 
         self.hash_passwords(&mut rows, progress.as_ref()).await?;
 
         let now = self.now();
-        // Moved apart rather than copied: for 100,000 rows each half is 100 MB or more.
-        let mut shown = Vec::with_capacity(rows.len());
-        let mut plan = Plan::default();
-        for r in rows {
-            shown.push(r.preview);
-            plan.rows.extend(r.plan);
-        }
-        let preview = StoredPreview { rows: shown, warnings };
-        let summary = ImportSummary::of(&preview.rows);
+        let summary = ImportSummary::of(rows.iter().map(|r| &r.preview));
         let record = ImportRecord {
             id: new_id(),
             tenant_id: tenant.id().to_owned(),
@@ -123,16 +102,33 @@ impl App {
             expires_at: now + PREVIEW_TTL_MS,
             applied_at: None,
             summary: json(&summary)?,
-            preview: json(&preview)?,
+            warnings: json(&warnings)?,
             result: None,
         };
-        let plan = json(&plan)?;
         let mut tx = self.store.begin().await?;
         repo::imports::delete_expired(&mut tx, tenant.id(), now).await?;
-        let shown = view(&record, summary, preview);
-        repo::imports::insert(&mut tx, record, plan, source).await?;
+        repo::imports::insert(&mut tx, record.clone(), source).await?;
+        // A batch of rows at a time becomes JSON and goes to the database: each plan is dropped
+        // as soon as it is written, and the file is never one text in memory.
+        let mut shown = Vec::with_capacity(rows.len());
+        let mut rows = rows.into_iter().enumerate().peekable();
+        while rows.peek().is_some() {
+            let mut batch = Vec::with_capacity(ROWS_PER_WRITE);
+            for (position, r) in rows.by_ref().take(ROWS_PER_WRITE) {
+                batch.push(ImportRowRecord {
+                    position: i64::try_from(position).unwrap_or(i64::MAX),
+                    row_number: i64::from(r.preview.row),
+                    class: r.preview.class.as_str().to_owned(),
+                    shown: json(&r.preview)?,
+                    cells: cells.get_mut(position).map(std::mem::take).unwrap_or_default(),
+                    plan: r.plan.as_ref().map(json).transpose()?,
+                });
+                shown.push(r.preview);
+            }
+            repo::imports::insert_rows(&mut tx, tenant.id(), &record.id, batch).await?;
+        }
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(shown)
+        Ok(view(&record, summary, shown, warnings))
     }
 
     /// Hashes the password of every row that can be applied, on all cores, and forgets the
@@ -163,34 +159,80 @@ impl App {
         Ok(())
     }
 
-    /// A stored preview (any actor of the tenant who may import).
+    /// A stored preview with all its rows (any actor of the tenant who may import).
     pub async fn import_preview(&self, actor: &Actor, slug: &str, id: &str) -> AppResult<ImportPreview> {
         let (tenant, _) = self.import_access(actor, slug, false).await?;
         let mut conn = self.store.read().await?;
         let record = repo::imports::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
-        stored_view(record)
+        let rows = all_rows(&mut conn, tenant.id(), id).await?;
+        stored_view(record, rows)
     }
+
+    /// A page of a stored preview: its rows of the given classes (all when none), `limit` of
+    /// them after skipping `offset`, with the preview's counts. For the console, which shows a
+    /// large file a page at a time without reading the rest.
+    pub async fn import_preview_page(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        id: &str,
+        classes: &[RowClass],
+        offset: u32,
+        limit: u32,
+    ) -> AppResult<ImportPreview> {
+        let (tenant, _) = self.import_access(actor, slug, false).await?;
+        let mut conn = self.store.read().await?;
+        let record = repo::imports::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        let filter = RowFilter {
+            classes: classes.iter().map(|c| c.as_str().to_owned()).collect(),
+            offset: i64::from(offset),
+            ..RowFilter::default()
+        };
+        let page = repo::imports::rows(&mut conn, tenant.id(), id, &filter, i64::from(limit)).await?;
+        let rows = page.iter().map(|r| parse::<PreviewRow>("row", &r.shown)).collect::<AppResult<Vec<_>>>()?;
+        stored_view(record, rows)
+    }
+}
+
+/// Rows written per statement at preview time.
+const ROWS_PER_WRITE: usize = 500;
+/// Rows read per query when a whole preview is read.
+const ROWS_PER_READ: i64 = 5_000;
+
+/// Every row of a stored preview, in file order, read [`ROWS_PER_READ`] at a time.
+pub(crate) async fn all_rows(conn: &mut keyrack_store::Conn, tenant_id: &str, id: &str) -> AppResult<Vec<PreviewRow>> {
+    let mut rows = Vec::new();
+    let mut filter = RowFilter::default();
+    loop {
+        let page = repo::imports::rows(conn, tenant_id, id, &filter, ROWS_PER_READ).await?;
+        let Some(last) = page.last() else { break };
+        filter.after = Some(last.position);
+        for r in &page {
+            rows.push(parse::<PreviewRow>("row", &r.shown)?);
+        }
+    }
+    Ok(rows)
 }
 
 pub(crate) fn parse<T: for<'de> Deserialize<'de>>(what: &str, raw: &str) -> AppResult<T> {
     serde_json::from_str(raw).map_err(|e| AppError::Internal(format!("stored import {what}: {e}")))
 }
 
-pub(crate) fn stored_view(record: ImportRecord) -> AppResult<ImportPreview> {
+pub(crate) fn stored_view(record: ImportRecord, rows: Vec<PreviewRow>) -> AppResult<ImportPreview> {
     let summary = parse("summary", &record.summary)?;
-    let preview = parse("preview", &record.preview)?;
-    let mut view = view(&record, summary, preview);
+    let warnings = parse("warnings", &record.warnings)?;
+    let mut view = view(&record, summary, rows, warnings);
     view.result = record.result.as_deref().map(|r| parse("result", r)).transpose()?;
     Ok(view)
 }
 
-fn view(record: &ImportRecord, summary: ImportSummary, preview: StoredPreview) -> ImportPreview {
+fn view(record: &ImportRecord, summary: ImportSummary, rows: Vec<PreviewRow>, warnings: Vec<RowError>) -> ImportPreview {
     ImportPreview {
         id: record.id.clone(),
         filename: record.filename.clone(),
         summary,
-        rows: preview.rows,
-        warnings: preview.warnings,
+        rows,
+        warnings,
         created_at: rfc3339(record.created_at),
         expires_at: rfc3339(record.expires_at),
         applied_at: record.applied_at.map(rfc3339),

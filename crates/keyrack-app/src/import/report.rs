@@ -13,11 +13,10 @@ use std::collections::HashMap;
 
 use keyrack_sheet::{Column, Format, HeaderMap, Table, write_table_csv, write_table_xlsx};
 use keyrack_store::repo;
-use serde::ser::{SerializeSeq, SerializeTuple};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
-use super::preview::{parse, stored_view};
-use super::{ExportFile, ImportPreview, RowError};
+use super::preview::{all_rows, parse, stored_view};
+use super::{ExportFile, ImportPreview, RowClass, RowError};
 use crate::{Actor, App, AppError, AppResult};
 
 /// The format the error report is written in: the uploaded one (ODS comes back as XLSX, which
@@ -45,51 +44,32 @@ pub struct ImportReport {
     pub source: ImportSource,
 }
 
-/// The cells of one row with the password column emptied, serialised without copying them.
-struct Cells<'a> {
-    cells: &'a [String],
-    hidden: Option<usize>,
-}
-
-impl Serialize for Cells<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.cells.len()))?;
-        for (i, cell) in self.cells.iter().enumerate() {
-            seq.serialize_element(if Some(i) == self.hidden { "" } else { cell.as_str() })?;
-        }
-        seq.end()
-    }
-}
-
-struct Row<'a>(u32, Cells<'a>);
-
-impl Serialize for Row<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut t = s.serialize_tuple(2)?;
-        t.serialize_element(&self.0)?;
-        t.serialize_element(&self.1)?;
-        t.end()
-    }
-}
-
-#[derive(Serialize)]
-struct SourceRef<'a> {
+/// The `source` column: the file's format and header row.
+#[derive(Serialize, Deserialize)]
+struct SourceMeta {
     format: SourceFormat,
-    headers: &'a [String],
-    rows: Vec<Row<'a>>,
+    headers: Vec<String>,
 }
 
-/// The `source` column for a table: its rows as JSON, with the password column emptied.
-pub(crate) fn source_json(table: &Table, headers: &HeaderMap) -> AppResult<String> {
-    let hidden = headers.index_of(Column::Password);
+/// The `source` column for a table.
+pub(crate) fn source_json(table: &Table) -> AppResult<String> {
     let format = match table.format {
         Format::Xlsx | Format::Ods => SourceFormat::Xlsx,
         Format::Csv { delimiter, .. } => SourceFormat::Csv { delimiter },
     };
-    let rows = table.row_numbers.iter().zip(&table.rows).map(|(&n, cells)| Row(n, Cells { cells, hidden })).collect();
-    serde_json::to_string(&SourceRef { format, headers: &table.headers, rows })
+    serde_json::to_string(&SourceMeta { format, headers: table.headers.clone() })
         .map_err(|e| AppError::Internal(format!("import source json: {e}")))
 }
+
+/// A row's `cells`: every cell as read, with the password column emptied.
+pub(crate) fn cells_json(cells: &[String], headers: &HeaderMap) -> AppResult<String> {
+    let hidden = headers.index_of(Column::Password);
+    let shown: Vec<&str> = cells.iter().enumerate().map(|(i, c)| if Some(i) == hidden { "" } else { c.as_str() }).collect();
+    serde_json::to_string(&shown).map_err(|e| AppError::Internal(format!("import cells json: {e}")))
+}
+
+/// Uploaded rows read per query for the report.
+const CELLS_PER_READ: i64 = 5_000;
 
 impl App {
     /// A stored preview as the console shows it: only to the admin who made it or to an
@@ -102,7 +82,30 @@ impl App {
         if !own && !rights.is_administrator() {
             return Err(AppError::NotFound);
         }
-        stored_view(record)
+        let rows = all_rows(&mut conn, tenant.id(), id).await?;
+        stored_view(record, rows)
+    }
+
+    /// A page of a stored preview as the console shows it ([`App::import_preview_page`]), to the
+    /// same people as [`App::own_import`].
+    pub async fn own_import_page(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        id: &str,
+        classes: &[RowClass],
+        offset: u32,
+        limit: u32,
+    ) -> AppResult<ImportPreview> {
+        let (tenant, rights) = self.import_access(actor, slug, false).await?;
+        let mut conn = self.store.read().await?;
+        let record = repo::imports::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        drop(conn);
+        let own = record.actor_kind == actor.kind() && record.actor_id.as_deref() == actor.id();
+        if !own && !rights.is_administrator() {
+            return Err(AppError::NotFound);
+        }
+        self.import_preview_page(actor, slug, id, classes, offset, limit).await
     }
 
     /// A preview with its uploaded rows (passwords emptied), for the error report; seen by the
@@ -111,12 +114,20 @@ impl App {
         let preview = self.own_import(actor, slug, id).await?;
         let tenant = self.tenant(actor, slug).await?;
         let mut conn = self.store.read().await?;
-        let source = match repo::imports::source(&mut conn, tenant.id(), id).await? {
-            Some(raw) => tokio::task::spawn_blocking(move || parse::<ImportSource>("source", &raw))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))??,
-            None => ImportSource::default(),
+        let Some(raw) = repo::imports::source(&mut conn, tenant.id(), id).await? else {
+            return Ok(ImportReport { preview, source: ImportSource::default() });
         };
+        let meta: SourceMeta = parse("source", &raw)?;
+        let mut source = ImportSource { format: Some(meta.format), headers: meta.headers, rows: Vec::new() };
+        let mut after = -1;
+        loop {
+            let page = repo::imports::cells(&mut conn, tenant.id(), id, after, CELLS_PER_READ).await?;
+            let Some(&(last, _, _)) = page.last() else { break };
+            after = last;
+            for (_, number, cells) in page {
+                source.rows.push((u32::try_from(number).unwrap_or(u32::MAX), parse("cells", &cells)?));
+            }
+        }
         Ok(ImportReport { preview, source })
     }
 }
@@ -182,10 +193,10 @@ mod tests {
             format: Format::Csv { delimiter: b';', encoding: "UTF-8" },
         };
         let headers = keyrack_sheet::map_headers(&table.headers).unwrap();
-        let json = source_json(&table, &headers).unwrap();
-        assert!(!json.contains("secret-horse-battery"));
-        let source: ImportSource = serde_json::from_str(&json).unwrap();
-        assert_eq!(source.format, Some(SourceFormat::Csv { delimiter: b';' }));
-        assert_eq!(source.rows, vec![(2, vec!["ann".to_owned(), String::new(), "Ann".to_owned()])]);
+        let meta: SourceMeta = serde_json::from_str(&source_json(&table).unwrap()).unwrap();
+        assert_eq!((meta.format, meta.headers), (SourceFormat::Csv { delimiter: b';' }, table.headers.clone()));
+        let cells = cells_json(&table.rows[0], &headers).unwrap();
+        assert!(!cells.contains("secret-horse-battery"));
+        assert_eq!(serde_json::from_str::<Vec<String>>(&cells).unwrap(), vec!["ann".to_owned(), String::new(), "Ann".to_owned()]);
     }
 }

@@ -288,10 +288,45 @@ fn query_href(base: &str, class: Option<&str>, page: usize, check: bool) -> Stri
     if pairs.is_empty() { base.to_owned() } else { format!("{base}?{}", pairs.join("&")) }
 }
 
-async fn preview_page(r: &PageRequest, admin: &Admin, preview: ImportPreview, q: &PreviewQuery, page: Page) -> Response {
+/// The class a query filters on, if any.
+fn class_filter(q: &PreviewQuery) -> Option<RowClass> {
+    q.class.as_deref().and_then(|c| CLASSES.iter().copied().find(|k| class_word(*k) == c))
+}
+
+/// How many rows a filter shows.
+fn rows_in(s: &keyrack_app::import::ImportSummary, filter: Option<RowClass>) -> usize {
+    let n = match filter {
+        None => s.new + s.changed + s.unchanged + s.invalid + s.conflict,
+        Some(RowClass::New) => s.new,
+        Some(RowClass::Changed) => s.changed,
+        Some(RowClass::Unchanged) => s.unchanged,
+        Some(RowClass::Invalid) => s.invalid,
+        Some(RowClass::Conflict) => s.conflict,
+    };
+    n as usize
+}
+
+/// The preview with only the asked page of rows (the last page when asked beyond it), read
+/// from the database a page at a time, and that page's number.
+async fn load_page(r: &PageRequest, admin: &Admin, id: &str, q: &PreviewQuery) -> Result<(ImportPreview, usize), AppError> {
+    let (classes, actor): (Vec<RowClass>, _) = (class_filter(q).into_iter().collect(), admin.actor());
+    let read = |page: usize| {
+        let offset = u32::try_from((page - 1) * PAGE_SIZE).unwrap_or(u32::MAX);
+        r.app.own_import_page(&actor, r.tenant.slug(), id, &classes, offset, PAGE_SIZE as u32)
+    };
+    let wanted = q.page.unwrap_or(1).max(1);
+    let preview = read(wanted).await?;
+    let pages = rows_in(&preview.summary, class_filter(q)).div_ceil(PAGE_SIZE).max(1);
+    if wanted <= pages {
+        return Ok((preview, wanted));
+    }
+    Ok((read(pages).await?, pages))
+}
+
+async fn preview_page(r: &PageRequest, admin: &Admin, (preview, current): (ImportPreview, usize), q: &PreviewQuery, page: Page) -> Response {
     let tr = page.tr;
     let base = admin.url(&format!("/import/{}", preview.id));
-    let filter = q.class.as_deref().and_then(|c| CLASSES.iter().copied().find(|k| class_word(*k) == c));
+    let filter = class_filter(q);
     let s = preview.summary;
     let count = |class: RowClass| match class {
         RowClass::New => s.new,
@@ -310,14 +345,12 @@ async fn preview_page(r: &PageRequest, admin: &Admin, preview: ImportPreview, q:
             class: class_word(c),
         })
         .collect();
-    let shown: Vec<&PreviewRow> = preview.rows.iter().filter(|row| filter.is_none_or(|f| row.class == f)).collect();
-    let pages = shown.len().div_ceil(PAGE_SIZE).max(1);
-    let current = q.page.unwrap_or(1).clamp(1, pages);
+    let pages = rows_in(&s, filter).div_ceil(PAGE_SIZE).max(1);
     let applied = preview.applied_at.is_some();
     let expired = !applied && is_past(&preview.expires_at, r.app.now());
     let check_changed = q.check.as_deref() == Some("changed");
     let mut rows = Vec::new();
-    for row in shown.iter().skip((current - 1) * PAGE_SIZE).take(PAGE_SIZE) {
+    for row in &preview.rows {
         let empty = tr.t("import-empty-value");
         let or_empty = |v: &str| if v.is_empty() { empty.clone() } else { v.to_owned() };
         let (person, email) = person_name(r, admin, row).await;
@@ -360,7 +393,7 @@ async fn preview_page(r: &PageRequest, admin: &Admin, preview: ImportPreview, q:
         classes,
         all_href: base.clone(),
         all_current: filter.is_none(),
-        all_count: preview.rows.len(),
+        all_count: rows_in(&s, None),
         rows,
         warnings: preview.warnings.iter().map(|w| describe(tr, w)).collect(),
         page_label: t_args(tr.0, "import-page", &[("page", current.into()), ("pages", pages.into())]),
@@ -374,7 +407,7 @@ async fn preview_page(r: &PageRequest, admin: &Admin, preview: ImportPreview, q:
         apply_changed: t_args(tr.0, "import-apply-changed", &[("count", s.changed.into())]),
         apply_new: t_args(tr.0, "import-apply-new", &[("count", s.new.into())]),
         apply_all: t_args(tr.0, "import-apply-all", &[("count", (s.changed + s.new).into())]),
-        has_errors: preview.rows.iter().any(|row| !row.errors.is_empty()),
+        has_errors: s.invalid + s.conflict > 0,
         tr,
         shell: admin.shell.clone(),
         page,
@@ -391,8 +424,8 @@ pub async fn preview(
     if let Err(refused) = require(&r, &admin, IMPORT_EXPORT) {
         return *refused;
     }
-    match r.app.own_import(&admin.actor(), r.tenant.slug(), &id).await {
-        Ok(preview) => preview_page(&r, &admin, preview, &q, r.page.clone()).await,
+    match load_page(&r, &admin, &id, &q).await {
+        Ok(loaded) => preview_page(&r, &admin, loaded, &q, r.page.clone()).await,
         Err(e) => error_page(&r, e),
     }
 }
@@ -442,9 +475,12 @@ pub async fn apply(Console { r, admin }: Console, Path((_, id)): Path<(String, S
             r.app.apply_import(&admin.actor(), r.origin(), r.tenant.slug(), id, input, Arc::new(NoProgress)).await?;
             Ok(Done::to(back.clone(), "flash-import-applied"))
         },
-        async |r, (admin, _, id), page| match r.app.own_import(&admin.actor(), r.tenant.slug(), id).await {
-            Ok(preview) => preview_page(r, admin, preview, &PreviewQuery::default(), page).await,
-            Err(e) => error_page(r, e),
+        async |r, (admin, _, id), page| {
+            let q = PreviewQuery::default();
+            match load_page(r, admin, id, &q).await {
+                Ok(loaded) => preview_page(r, admin, loaded, &q, page).await,
+                Err(e) => error_page(r, e),
+            }
         },
     )
     .await
