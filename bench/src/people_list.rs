@@ -162,7 +162,54 @@ async fn one(o: &Options, url: &str, backend: &'static str) -> anyhow::Result<Ve
             note: backend.into(),
         });
     }
+    rows.extend(api_pages(o, &app, &http, &base, backend).await?);
     server.abort();
+    Ok(rows)
+}
+
+/// The API's people list (`GET /api/v1/tenants/{t}/people`, a read key, pages of 200): the
+/// first page, a page from the middle (by its cursor) and a search. Fewer rounds than the
+/// console: each page carries 200 people.
+async fn api_pages(o: &Options, app: &App, http: &reqwest::Client, base: &str, backend: &'static str) -> anyhow::Result<Vec<Row>> {
+    let key = app
+        .create_api_key(
+            &Actor::System,
+            &Origin::default(),
+            SLUG,
+            keyrack_app::apikeys::NewApiKey { scope: "read".into(), label: None },
+        )
+        .await
+        .map_err(err)?
+        .key;
+    let middle: String = {
+        let mut conn = app.store().read().await.map_err(err)?;
+        sqlx::query_scalar("SELECT id FROM people ORDER BY id LIMIT 1 OFFSET $1")
+            .bind(i64::try_from(o.people / 2).unwrap_or(0))
+            .fetch_one(&mut *conn)
+            .await?
+    };
+    let cases = [
+        ("API first page of 200", "limit=200".to_owned()),
+        ("API a middle page of 200", format!("limit=200&cursor={middle}")),
+        ("API search, one person", "limit=200&q=person77777%40".to_owned()),
+    ];
+    let mut rows = Vec::new();
+    for (name, qs) in cases {
+        let rounds = (o.rounds / 4).max(5);
+        let mut samples = Vec::with_capacity(rounds);
+        let mut found = 0;
+        for _ in 0..rounds {
+            let t = Instant::now();
+            let res = http.get(format!("{base}/api/v1/tenants/{SLUG}/people?{qs}")).bearer_auth(&key).send().await?;
+            anyhow::ensure!(res.status().is_success(), "{name}: {}", res.status());
+            let page: serde_json::Value = res.json().await?;
+            found = page["items"].as_array().map_or(0, Vec::len);
+            samples.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        let (p50, p95) = percentiles(samples);
+        rows.push(Row { scenario: "people", metric: format!("{name}: p50"), value: p50, unit: "ms", note: format!("{backend}, {found} rows") });
+        rows.push(Row { scenario: "people", metric: format!("{name}: p95"), value: p95, unit: "ms", note: backend.into() });
+    }
     Ok(rows)
 }
 
