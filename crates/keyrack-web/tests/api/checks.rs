@@ -491,8 +491,9 @@ async fn recipients_are_paged_with_a_cursor_and_full_pages() {
     for i in 0..7 {
         for (category, first) in [("news", "Reader"), ("News", "Other"), ("News", "Other")] {
             let email = format!("{first}{i}@example.com");
-            let p =
-                app.person(&t, json!({"kind": "contact", "first_name": first, "email": email, "notifications": [category]})).await;
+            let p = app
+                .person(&t, json!({"kind": "contact", "first_name": first, "email": email, "notifications": [category]}))
+                .await;
             if category == "news" {
                 expected.push(p["id"].as_str().unwrap().to_owned());
             }

@@ -189,7 +189,11 @@ async fn the_default_language_is_chosen_in_the_settings_audited_and_given_to_new
 
     let answer = admin.post("/t/park/console/settings?lang=en", &form("xx")).await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(answer.body.contains("aria-describedby=\"language-hint\" aria-invalid=\"true\""), "the field is marked: {}", answer.body);
+    assert!(
+        answer.body.contains("aria-describedby=\"language-hint\" aria-invalid=\"true\""),
+        "the field is marked: {}",
+        answer.body
+    );
     assert_eq!((language().await, app.count("audit_events").await), before, "a refused language changes nothing");
 
     let answer = admin.post("/t/park/console/settings", &form("de")).await;

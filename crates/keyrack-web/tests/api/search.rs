@@ -43,7 +43,12 @@ async fn a_search_finds_word_beginnings_and_follows_every_change() {
 
     // A new name replaces the old words.
     let (s, body) = app
-        .call(Method::PATCH, &format!("/api/v1/tenants/dunes/people/{els}"), Some(&t.write_key), Some(json!({"last_name": "Peeters"})))
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/tenants/dunes/people/{els}"),
+            Some(&t.write_key),
+            Some(json!({"last_name": "Peeters"})),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert!(found(&app, &t, "jansen").await.is_empty());
@@ -60,7 +65,11 @@ async fn a_search_finds_word_beginnings_and_follows_every_change() {
     let twin = twin["id"].as_str().unwrap().to_owned();
     assert_eq!(found(&app, &t, "elsje").await, vec![twin.clone()]);
     let (s, body) = app
-        .post(&format!("/api/v1/tenants/dunes/people/{els}/merge"), &t.write_key, json!({"other": twin, "fields": {"first_name": "other"}}))
+        .post(
+            &format!("/api/v1/tenants/dunes/people/{els}/merge"),
+            &t.write_key,
+            json!({"other": twin, "fields": {"first_name": "other"}}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert_eq!(terms_of(&app, &twin).await, 0);
