@@ -2,6 +2,8 @@
 //! search text: after insert, update and a username change, and, for people stored before the
 //! table existed, after the next start fills it.
 
+#![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
+
 use std::collections::BTreeSet;
 
 use keyrack_core::types::{Locale, PersonKind};
