@@ -47,6 +47,10 @@ pub struct RecipientsQuery {
     pub category: String,
     /// A branch id: only people whose login reaches this branch. Empty is the same as absent.
     pub branch: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
 }
 
 /// The answer of `GET /recipients`.
@@ -55,6 +59,8 @@ pub struct RecipientsView {
     pub category: String,
     /// In creation order.
     pub items: Vec<RecipientView>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
 }
 
 /// A person who receives the category.
@@ -110,7 +116,8 @@ impl App {
     }
 
     /// The people of the tenant who opted into the e-mail category and have an e-mail address,
-    /// in creation order; with `branch`, only those whose login reaches that branch.
+    /// a page at a time in creation order (keyset: `cursor` is the last id of the page before,
+    /// as in the people list); with `branch`, only those whose login reaches that branch.
     pub async fn recipients(&self, actor: &Actor, slug: &str, query: RecipientsQuery) -> AppResult<RecipientsView> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_permission(actor, &tenant, crate::rights::PEOPLE_VIEW, false).await?;
@@ -128,8 +135,13 @@ impl App {
         {
             return Err(AppError::NotFound);
         }
-        let items = repo::recipients::list(&mut conn, tenant.id(), category, branch)
-            .await?
+        let limit = usize::try_from(query.limit.unwrap_or(50).clamp(1, 200)).unwrap_or(50);
+        let after = query.cursor.as_deref().filter(|c| !c.is_empty());
+        let mut found = repo::recipients::list(&mut conn, tenant.id(), category, branch, after, limit + 1).await?;
+        let more = found.len() > limit;
+        found.truncate(limit);
+        let next_cursor = if more { found.last().map(|r| r.id.clone()) } else { None };
+        let items = found
             .into_iter()
             .map(|r| RecipientView {
                 id: r.id,
@@ -140,7 +152,7 @@ impl App {
                 kind: r.kind.as_str().to_owned(),
             })
             .collect();
-        Ok(RecipientsView { category: category.to_owned(), items })
+        Ok(RecipientsView { category: category.to_owned(), items, next_cursor })
     }
 
     /// A permission that exists (Keyrack's own or the catalogue's), else 422 on `permission`.

@@ -391,11 +391,14 @@ impl App {
         let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
         let mut logins: BTreeMap<String, LoginRecord> =
             repo::logins::for_people(&mut conn, tenant.id(), &ids).await?.into_iter().map(|l| (l.person_id.clone(), l)).collect();
-        let mut items = Vec::with_capacity(rows.len());
-        for p in rows {
-            let login = logins.remove(&p.id);
-            items.push(self.person_view(&mut conn, &tenant, p, login).await?);
-        }
+        let people = rows
+            .into_iter()
+            .map(|p| {
+                let login = logins.remove(&p.id);
+                (p, login)
+            })
+            .collect();
+        let items = self.person_views(&mut conn, &tenant, people).await?;
         Ok(Page { items, next_cursor })
     }
 
@@ -596,58 +599,84 @@ impl App {
         person: PersonRecord,
         login: Option<LoginRecord>,
     ) -> AppResult<PersonView> {
-        let facts = self.login_facts(conn, tenant, &person, login.as_ref()).await?;
+        let mut views = self.person_views(conn, tenant, vec![(person, login)]).await?;
+        views.pop().ok_or_else(|| AppError::Internal("no view of the person".into()))
+    }
+
+    /// The views of a page of people in a fixed handful of queries whatever its length (the
+    /// roles, the newest unused invitations, the address counts), not a few per person.
+    pub(crate) async fn person_views(
+        &self,
+        conn: &mut Conn,
+        tenant: &Tenant,
+        people: Vec<(PersonRecord, Option<LoginRecord>)>,
+    ) -> AppResult<Vec<PersonView>> {
         let now = self.now();
-        let mut flags = Vec::new();
-        if facts.state == AccessState::Invited && facts.invitation_expires_at.is_some_and(|at| at <= now) {
-            flags.push("invitation_expired".to_owned());
-        }
-        if facts.email_shared_with > 0 {
-            flags.push("email_shared".to_owned());
-        }
-        if let Some(l) = &login {
-            let failures = u32::try_from(l.failed_logins).unwrap_or(u32::MAX);
-            if l.last_failed_at.is_some_and(|at| is_locked(&ThrottlePolicy::per_account(), failures, at, now)) {
-                flags.push("locked".to_owned());
-            }
-            if l.must_change_password {
-                flags.push("must_change_password".to_owned());
-            }
-            if l.last_login_at.is_none() {
-                flags.push("never_logged_in".to_owned());
-            }
-        }
-        let role = match login.as_ref().and_then(|l| l.role_id.as_deref()) {
-            Some(rid) => repo::roles::get(conn, tenant.id(), rid).await?.map(|r| r.name),
-            None => None,
-        };
-        let state = login.as_ref().map_or(AccessState::None, |l| l.state);
-        Ok(PersonView {
-            access: AccessView {
-                state: state.as_str().into(),
-                label: state.label_en().into(),
-                username: login.as_ref().map(|l| l.username.clone()),
-                role,
-                permissions: login.as_ref().map(|l| l.permissions.clone()).unwrap_or_default(),
-                branches: branches_json(login.as_ref().and_then(|l| l.branches.as_ref())),
-                must_change_password: login.as_ref().is_some_and(|l| l.must_change_password),
-                last_login_at: opt_time(login.as_ref().and_then(|l| l.last_login_at)),
-                flags,
-            },
-            id: person.id,
-            kind: person.kind.as_str().into(),
-            salutation: person.salutation,
-            first_name: person.first_name,
-            last_name: person.last_name,
-            email: person.email,
-            phones: person.phones,
-            language: person.language.as_str().into(),
-            notifications: person.notifications,
-            created_at: crate::clock::rfc3339(person.created_at),
-            updated_at: crate::clock::rfc3339(person.updated_at),
-            link: None,
-            password: None,
-        })
+        let roles: BTreeMap<String, String> =
+            repo::roles::list(conn, tenant.id()).await?.into_iter().map(|r| (r.id, r.name)).collect();
+        let with_login: Vec<String> = people.iter().filter(|(_, l)| l.is_some()).map(|(p, _)| p.id.clone()).collect();
+        let invitation_expiry: BTreeMap<String, i64> =
+            repo::links::newest_invitation_expiry(conn, &with_login).await?.into_iter().collect();
+        let mut emails: Vec<String> = people.iter().filter_map(|(p, _)| p.email.as_ref().map(|e| e.to_lowercase())).collect();
+        emails.sort();
+        emails.dedup();
+        let email_counts: BTreeMap<String, i64> =
+            repo::people::email_counts(conn, tenant.id(), &emails).await?.into_iter().collect();
+        let policy = ThrottlePolicy::per_account();
+        Ok(people
+            .into_iter()
+            .map(|(person, login)| {
+                let state = login.as_ref().map_or(AccessState::None, |l| l.state);
+                let mut flags = Vec::new();
+                if state == AccessState::Invited && invitation_expiry.get(&person.id).is_some_and(|at| *at <= now) {
+                    flags.push("invitation_expired".to_owned());
+                }
+                let shared_with =
+                    person.email.as_ref().and_then(|e| email_counts.get(&e.to_lowercase())).map_or(0, |n| n.saturating_sub(1));
+                if shared_with > 0 {
+                    flags.push("email_shared".to_owned());
+                }
+                if let Some(l) = &login {
+                    let failures = u32::try_from(l.failed_logins).unwrap_or(u32::MAX);
+                    if l.last_failed_at.is_some_and(|at| is_locked(&policy, failures, at, now)) {
+                        flags.push("locked".to_owned());
+                    }
+                    if l.must_change_password {
+                        flags.push("must_change_password".to_owned());
+                    }
+                    if l.last_login_at.is_none() {
+                        flags.push("never_logged_in".to_owned());
+                    }
+                }
+                let role = login.as_ref().and_then(|l| l.role_id.as_ref()).and_then(|rid| roles.get(rid)).cloned();
+                PersonView {
+                    access: AccessView {
+                        state: state.as_str().into(),
+                        label: state.label_en().into(),
+                        username: login.as_ref().map(|l| l.username.clone()),
+                        role,
+                        permissions: login.as_ref().map(|l| l.permissions.clone()).unwrap_or_default(),
+                        branches: branches_json(login.as_ref().and_then(|l| l.branches.as_ref())),
+                        must_change_password: login.as_ref().is_some_and(|l| l.must_change_password),
+                        last_login_at: opt_time(login.as_ref().and_then(|l| l.last_login_at)),
+                        flags,
+                    },
+                    id: person.id,
+                    kind: person.kind.as_str().into(),
+                    salutation: person.salutation,
+                    first_name: person.first_name,
+                    last_name: person.last_name,
+                    email: person.email,
+                    phones: person.phones,
+                    language: person.language.as_str().into(),
+                    notifications: person.notifications,
+                    created_at: crate::clock::rfc3339(person.created_at),
+                    updated_at: crate::clock::rfc3339(person.updated_at),
+                    link: None,
+                    password: None,
+                }
+            })
+            .collect())
     }
 
     /// The login's access facts for audit events (never the password hash).

@@ -78,6 +78,17 @@ impl TenantSettings {
     }
 }
 
+/// What `tenant.updated` records before and after: the name and default language beside the
+/// settings, so that the history shows a change of either as `language: en → nl`.
+fn audited_state(record: &TenantRecord, settings: &TenantSettings) -> serde_json::Value {
+    let mut state = serde_json::to_value(settings).unwrap_or_default();
+    if let Some(fields) = state.as_object_mut() {
+        fields.insert("name".into(), record.name.clone().into());
+        fields.insert("language".into(), record.language.as_str().into());
+    }
+    state
+}
+
 /// A tenant as the application uses it.
 #[derive(Debug, Clone)]
 pub struct Tenant {
@@ -278,8 +289,8 @@ impl App {
         append(
             &mut tx,
             Event::new(&record.id, actor, origin, now, "tenant.updated", None, &record.slug)
-                .before(tenant.view().settings)
-                .after(serde_json::to_value(&settings).unwrap_or_default()),
+                .before(audited_state(&tenant.record, &tenant.settings))
+                .after(audited_state(&record, &settings)),
         )
         .await?;
         tx.commit().await.map_err(keyrack_store::StoreError::from)?;

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "audit_chain", include_str!("../migrations/0005_audit_chain.sql")),
     (7, "person_merges", include_str!("../migrations/0007_person_merges.sql")),
     (8, "setup", include_str!("../migrations/0008_setup.sql")),
+    (9, "person_terms", include_str!("../migrations/0009_person_terms.sql")),
     (10, "import_rows", include_str!("../migrations/0010_import_rows.sql")),
 ];
 
@@ -46,5 +47,6 @@ pub(crate) async fn run(pool: &AnyPool) -> Result<()> {
         return Err(StoreError::SchemaTooNew { found, known });
     }
     migrator().run(pool).await?;
+    crate::repo::people::fill_missing_terms(pool).await?;
     Ok(())
 }

@@ -159,6 +159,39 @@ pub fn search_text(p: &PersonRecord, username: Option<&str>) -> String {
     parts.join(" ").to_lowercase()
 }
 
+/// The longest term kept, in characters: long enough to tell people apart, short enough to keep
+/// the index small. A longer search word is looked up by its first this-many characters and
+/// then checked whole against the search text.
+pub const SEARCH_TERM_CHARS: usize = 24;
+
+/// The terms a person is found by, from their [`search_text`]: each word (split at white
+/// space) and each tail of it that starts a new run of letters or digits, so that a search
+/// finds the beginning of any part: `person7@bench.example` gives `person7@bench.example`,
+/// `bench.example` and `example`; `vries-jansen` gives `vries-jansen` and `jansen`; `+31`
+/// gives `+31` and `31`. Each is cut to [`SEARCH_TERM_CHARS`].
+pub fn search_terms(search_text: &str) -> std::collections::BTreeSet<String> {
+    let mut terms = std::collections::BTreeSet::new();
+    for word in search_text.split_whitespace() {
+        let mut previous_alphanumeric = false;
+        for (at, c) in word.char_indices() {
+            let alphanumeric = c.is_alphanumeric();
+            if at == 0 || (alphanumeric && !previous_alphanumeric) {
+                terms.insert(word[at..].chars().take(SEARCH_TERM_CHARS).collect());
+            }
+            previous_alphanumeric = alphanumeric;
+        }
+    }
+    terms
+}
+
+/// Where a search word's terms are looked up: the word without leading punctuation (which a
+/// term may lack: `-jansen` is found as `jansen`), lower-cased and cut like a term; `None` for a
+/// word with no letter or digit.
+pub fn search_term_prefix(word: &str) -> Option<String> {
+    let start = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+    (!start.is_empty()).then(|| start.to_lowercase().chars().take(SEARCH_TERM_CHARS).collect())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginRecord {
     pub person_id: String,
@@ -376,5 +409,29 @@ impl OutboxRecord {
             sent_at: opt_int(row, "sent_at")?,
             last_error: opt_text(row, "last_error")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SEARCH_TERM_CHARS, search_term_prefix, search_terms};
+
+    #[test]
+    fn terms_are_each_word_and_each_part_after_punctuation() {
+        let terms: Vec<String> = search_terms("ann de vries-jansen ann@bench.example +31 6 1234").into_iter().collect();
+        assert_eq!(
+            terms,
+            ["+31", "1234", "31", "6", "ann", "ann@bench.example", "bench.example", "de", "example", "jansen", "vries-jansen"]
+        );
+    }
+
+    #[test]
+    fn long_words_are_cut_and_search_words_lose_leading_punctuation() {
+        let long = "a".repeat(40);
+        assert_eq!(search_terms(&long).into_iter().next().map(|t| t.chars().count()), Some(SEARCH_TERM_CHARS));
+        assert_eq!(search_terms("ţară").into_iter().collect::<Vec<_>>(), ["ţară"]);
+        assert_eq!(search_term_prefix("-Jansen").as_deref(), Some("jansen"));
+        assert_eq!(search_term_prefix("@+"), None);
+        assert_eq!(search_term_prefix(&long).map(|t| t.chars().count()), Some(SEARCH_TERM_CHARS));
     }
 }

@@ -78,6 +78,7 @@ admin-settings-title = Einstellungen
 admin-settings-general = Allgemein
 admin-settings-name = Name Ihrer Organisation
 admin-settings-language = Standardsprache
+admin-settings-language-hint = Neue Personen erhalten ihre E-Mails in dieser Sprache, bis für sie eine andere gewählt wird; die Seiten verwenden sie, wenn ein Browser keine der fünf verlangt.
 admin-settings-password = Passwörter
 admin-settings-preset = Passwortregeln
 admin-settings-preset-default = Empfohlen: lange Passwörter (mindestens 15 Zeichen), keine erzwungene Zeichenmischung, häufige und erratbare Passwörter abgelehnt

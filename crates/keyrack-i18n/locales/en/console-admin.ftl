@@ -78,6 +78,7 @@ admin-settings-title = Settings
 admin-settings-general = General
 admin-settings-name = Name of your organisation
 admin-settings-language = Default language
+admin-settings-language-hint = New people receive their e-mails in this language until another is chosen for them; the pages use it when a browser asks for none of the five.
 admin-settings-password = Passwords
 admin-settings-preset = Password rules
 admin-settings-preset-default = Recommended: long passwords (at least 15 characters), no forced mix of characters, common and guessable passwords refused

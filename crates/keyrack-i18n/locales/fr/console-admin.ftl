@@ -78,6 +78,7 @@ admin-settings-title = Paramètres
 admin-settings-general = Général
 admin-settings-name = Nom de votre organisation
 admin-settings-language = Langue par défaut
+admin-settings-language-hint = Les nouvelles personnes reçoivent leurs e-mails dans cette langue jusqu’à ce qu’une autre soit choisie pour elles ; les pages l’utilisent quand un navigateur ne demande aucune des cinq.
 admin-settings-password = Mots de passe
 admin-settings-preset = Règles des mots de passe
 admin-settings-preset-default = Recommandé : mots de passe longs (au moins 15 caractères), aucun mélange de caractères imposé, mots de passe courants et faciles à deviner refusés

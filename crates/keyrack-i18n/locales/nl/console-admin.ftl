@@ -78,6 +78,7 @@ admin-settings-title = Instellingen
 admin-settings-general = Algemeen
 admin-settings-name = Naam van uw organisatie
 admin-settings-language = Standaardtaal
+admin-settings-language-hint = Nieuwe mensen krijgen hun e-mails in deze taal tot er een andere voor hen wordt gekozen; de pagina’s gebruiken haar als een browser om geen van de vijf vraagt.
 admin-settings-password = Wachtwoorden
 admin-settings-preset = Wachtwoordregels
 admin-settings-preset-default = Aanbevolen: lange wachtwoorden (minstens 15 tekens), geen verplichte mix van tekens, veelgebruikte en raadbare wachtwoorden geweigerd

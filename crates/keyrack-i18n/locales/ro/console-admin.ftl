@@ -82,6 +82,7 @@ admin-settings-title = Setări
 admin-settings-general = Generalități
 admin-settings-name = Numele organizației dumneavoastră
 admin-settings-language = Limba implicită
+admin-settings-language-hint = Persoanele noi își primesc e-mailurile în această limbă până când li se alege alta; paginile o folosesc când un browser nu cere niciuna dintre cele cinci.
 admin-settings-password = Parole
 admin-settings-preset = Reguli pentru parole
 admin-settings-preset-default = Recomandat: parole lungi (cel puțin 15 caractere), fără combinații obligatorii de caractere, parolele comune și ușor de ghicit sunt refuzate

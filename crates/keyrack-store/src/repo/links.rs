@@ -1,6 +1,6 @@
 //! Invitation and reset links: only the token's hash is stored; a link is used at most once.
 
-use crate::records::{LinkPurpose, LinkRecord};
+use crate::records::{LinkPurpose, LinkRecord, int, text};
 use crate::{Conn, Result};
 
 pub async fn insert(conn: &mut Conn, l: &LinkRecord) -> Result<()> {
@@ -73,6 +73,33 @@ pub async fn newest_unused(conn: &mut Conn, person_id: &str, purpose: LinkPurpos
     .fetch_optional(conn)
     .await?;
     row.as_ref().map(LinkRecord::from_row).transpose()
+}
+
+/// For each of these people with an unused invitation, when the newest one (by creation, as
+/// [`newest_unused`] picks it) expires: one query for a page of people.
+pub async fn newest_invitation_expiry(conn: &mut Conn, person_ids: &[String]) -> Result<Vec<(String, i64)>> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = super::Sql::new(
+        "SELECT person_id, expires_at FROM links WHERE purpose = 'invitation' AND used_at IS NULL AND person_id IN (",
+    );
+    for (i, id) in person_ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(super::Arg::Text(id.clone()));
+    }
+    sql.push(") ORDER BY person_id, created_at DESC, id DESC");
+    let rows = sql.query().fetch_all(conn).await?;
+    let mut newest: Vec<(String, i64)> = Vec::new();
+    for row in &rows {
+        let person = text(row, "person_id")?;
+        if newest.last().is_none_or(|(last, _)| *last != person) {
+            newest.push((person, int(row, "expires_at")?));
+        }
+    }
+    Ok(newest)
 }
 
 /// For each of these people with an unused invitation, when the newest one expires.

@@ -4,7 +4,7 @@ use keyrack_core::access::AccessState;
 use keyrack_core::types::PersonKind;
 
 use super::{Arg, Sql};
-use crate::records::{PersonRecord, int, opt_int, opt_text, text, to_json_list};
+use crate::records::{PersonRecord, int, opt_int, opt_text, search_term_prefix, search_terms, text, to_json_list};
 use crate::{Conn, Result};
 
 pub async fn insert(conn: &mut Conn, p: &PersonRecord, search_text: &str) -> Result<()> {
@@ -28,9 +28,9 @@ pub async fn insert(conn: &mut Conn, p: &PersonRecord, search_text: &str) -> Res
     .bind(p.created_at)
     .bind(p.updated_at)
     .bind(p.version)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    insert_terms(conn, &p.tenant_id, &p.id, search_text, "").await
 }
 
 /// Writes every field of the person (the version was already bumped by [`lock`]).
@@ -52,9 +52,9 @@ pub async fn update(conn: &mut Conn, p: &PersonRecord, search_text: &str) -> Res
     .bind(p.updated_at)
     .bind(&p.tenant_id)
     .bind(&p.id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    replace_terms(conn, &p.tenant_id, &p.id, search_text).await
 }
 
 /// Takes the person's row lock for the rest of the transaction by bumping its version, so that
@@ -109,7 +109,8 @@ pub async fn sharing_email_with_access(conn: &mut Conn, tenant_id: &str, person_
 /// Filters of the people list; every field narrows the result.
 #[derive(Debug, Clone, Default)]
 pub struct PeopleFilter {
-    /// Words that must all occur in the name, e-mail, username or phone.
+    /// Words that must each begin a word of the name, e-mail, username or phones, or a part of
+    /// one after punctuation (`jans` finds "de Vries-Jansen", `bench` "ann@bench.example").
     pub q: Option<String>,
     pub state: Option<AccessState>,
     pub kind: Option<PersonKind>,
@@ -235,7 +236,20 @@ fn filtered(select: &str, tenant_id: &str, f: &PeopleFilter, limit: i64) -> Sql 
     sql.push(" FROM people p LEFT JOIN logins l ON l.person_id = p.id WHERE p.tenant_id = ");
     sql.bind(Arg::Text(tenant_id.to_owned()));
     if let Some(q) = &f.q {
+        // Each word narrows through the terms index (a range scan: the terms that begin with
+        // it), then is checked whole against the search text (a word longer than a term, or
+        // with leading punctuation, is looked up by its beginning only).
         for word in q.split_whitespace().take(8) {
+            if let Some(prefix) = search_term_prefix(word) {
+                let low = term_key(&prefix);
+                sql.push(" AND p.id IN (SELECT t.person_id FROM person_terms t WHERE t.tenant_id = ")
+                    .bind(Arg::Text(tenant_id.to_owned()))
+                    .push(" AND t.term >= ")
+                    .bind(Arg::Text(low.clone()))
+                    .push(" AND t.term < ")
+                    .bind(Arg::Text(format!("{low}g")))
+                    .push(")");
+            }
             let escaped = word.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             sql.push(" AND p.search_text LIKE ").bind(Arg::Text(format!("%{escaped}%"))).push(" ESCAPE '\\'");
         }
@@ -307,6 +321,62 @@ pub async fn count(conn: &mut Conn, tenant_id: &str) -> Result<i64> {
 
 /// Refreshes the search text after a username change.
 pub async fn set_search_text(conn: &mut Conn, id: &str, search_text: &str) -> Result<()> {
-    sqlx::query("UPDATE people SET search_text = $1 WHERE id = $2").bind(search_text).bind(id).execute(conn).await?;
+    let tenant_id: Option<String> = sqlx::query_scalar("UPDATE people SET search_text = $1 WHERE id = $2 RETURNING tenant_id")
+        .bind(search_text)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match tenant_id {
+        Some(tenant_id) => replace_terms(conn, &tenant_id, id, search_text).await,
+        None => Ok(()),
+    }
+}
+
+/// A term as stored: its UTF-8 bytes in lower-case hex (see migration 0009: "begins with" is
+/// then a range under any collation).
+fn term_key(term: &str) -> String {
+    term.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Rewrites the person's terms from their new search text.
+async fn replace_terms(conn: &mut Conn, tenant_id: &str, person_id: &str, search_text: &str) -> Result<()> {
+    sqlx::query("DELETE FROM person_terms WHERE person_id = $1").bind(person_id).execute(&mut *conn).await?;
+    insert_terms(conn, tenant_id, person_id, search_text, "").await
+}
+
+/// Terms in one statement per person; `conflict` is appended (the start's fill tolerates rows
+/// another node wrote first).
+async fn insert_terms(conn: &mut Conn, tenant_id: &str, person_id: &str, search_text: &str, conflict: &str) -> Result<()> {
+    let terms = search_terms(search_text);
+    if terms.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new("INSERT INTO person_terms (tenant_id, term, person_id) VALUES ");
+    for (i, term) in terms.iter().enumerate() {
+        sql.push(if i == 0 { "(" } else { ", (" });
+        sql.bind(Arg::Text(tenant_id.to_owned())).push(", ").bind(Arg::Text(term_key(term))).push(", ");
+        sql.bind(Arg::Text(person_id.to_owned())).push(")");
+    }
+    sql.push(conflict);
+    sql.query().execute(conn).await?;
+    Ok(())
+}
+
+/// Gives every person their terms when the table is empty while people exist: the first start
+/// after migration 0009, whose SQL cannot compute them. One transaction; rows another node wrote
+/// meanwhile are kept.
+pub(crate) async fn fill_missing_terms(pool: &sqlx::AnyPool) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let has_terms = sqlx::query("SELECT 1 FROM person_terms LIMIT 1").fetch_optional(&mut *tx).await?.is_some();
+    let has_people = sqlx::query("SELECT 1 FROM people LIMIT 1").fetch_optional(&mut *tx).await?.is_some();
+    if has_terms || !has_people {
+        return Ok(());
+    }
+    let rows = sqlx::query("SELECT id, tenant_id, search_text FROM people").fetch_all(&mut *tx).await?;
+    for row in &rows {
+        let (id, tenant_id, search_text) = (text(row, "id")?, text(row, "tenant_id")?, text(row, "search_text")?);
+        insert_terms(&mut tx, &tenant_id, &id, &search_text, " ON CONFLICT DO NOTHING").await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

@@ -26,15 +26,55 @@ pub struct RecipientRecord {
     pub language: Locale,
 }
 
-/// The people of the tenant who receive `category` and have an e-mail address, in id order
-/// (creation order). With `branch_id`, only people whose login reaches that branch: scope
+/// A page of the people of the tenant who receive `category` and have an e-mail address, in
+/// id order (creation order): at most `limit`, those with an id after `after` (the last id of
+/// the page before). With `branch_id`, only people whose login reaches that branch: scope
 /// `all`, the branch listed, or the built-in administrator role, which is in every branch
 /// whatever scope is stored (as [`keyrack_core::authz::check`] decides). People without a login
 /// have no branch scope and are left out.
 ///
+/// The `LIKE` may let through rows that the exact check then drops, so the candidates are read
+/// in chunks (keyset, like the people list) until the page is full or the tenant is done.
+///
 /// The caller checks that the category and the branch exist; an unknown one simply matches
 /// nobody here.
-pub async fn list(conn: &mut Conn, tenant_id: &str, category: &str, branch_id: Option<&str>) -> Result<Vec<RecipientRecord>> {
+pub async fn list(
+    conn: &mut Conn,
+    tenant_id: &str,
+    category: &str,
+    branch_id: Option<&str>,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<Vec<RecipientRecord>> {
+    let mut out = Vec::new();
+    let mut after = after.map(str::to_owned);
+    let chunk = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
+    loop {
+        let rows = candidates(conn, tenant_id, category, branch_id, after.as_deref(), chunk).await?;
+        for row in &rows {
+            if out.len() == limit {
+                return Ok(out);
+            }
+            after = Some(text(row, "id")?);
+            if json_list(row, "notifications")?.iter().any(|c| c == category) {
+                out.push(recipient(row)?);
+            }
+        }
+        if out.len() == limit || i64::try_from(rows.len()).unwrap_or(i64::MAX) < chunk {
+            return Ok(out);
+        }
+    }
+}
+
+/// Up to `chunk` rows that the `LIKE` lets through, after the id `after`.
+async fn candidates(
+    conn: &mut Conn,
+    tenant_id: &str,
+    category: &str,
+    branch_id: Option<&str>,
+    after: Option<&str>,
+    chunk: i64,
+) -> Result<Vec<AnyRow>> {
     let mut sql = Sql::new("SELECT p.id, p.kind, p.first_name, p.last_name, p.email, p.language, p.notifications FROM people p");
     if branch_id.is_some() {
         // An inner join: a person without a login reaches no branch.
@@ -49,15 +89,11 @@ pub async fn list(conn: &mut Conn, tenant_id: &str, category: &str, branch_id: O
             .bind(Arg::Text(branch.to_owned()))
             .push("))");
     }
-    sql.push(" ORDER BY p.id");
-    let rows = sql.query().fetch_all(&mut *conn).await?;
-    let mut out = Vec::new();
-    for row in &rows {
-        if json_list(row, "notifications")?.iter().any(|c| c == category) {
-            out.push(recipient(row)?);
-        }
+    if let Some(after) = after {
+        sql.push(" AND p.id > ").bind(Arg::Text(after.to_owned()));
     }
-    Ok(out)
+    sql.push(" ORDER BY p.id LIMIT ").bind(Arg::Int(chunk));
+    Ok(sql.query().fetch_all(&mut *conn).await?)
 }
 
 /// `%"category"%` with the category written as JSON writes it (so the quotes delimit a whole

@@ -41,6 +41,10 @@ pub async fn check(
 /// scope: they are left out when `branch` is given, and included when it is not. An empty
 /// `branch` is the same as none. An unknown category answers 422 on `category`; an unknown
 /// branch, or another tenant's, 404.
+///
+/// Paged like the people list: at most `limit` people (default 50, at most 200) with an id
+/// after `cursor`; pass the answer's `next_cursor` as `cursor` for the next page (null on the
+/// last). The cursor is a person's id, so a page stays right while people are added or removed.
 #[utoipa::path(get, path = "/tenants/{t}/recipients", tag = "people",
     params(("t" = String, Path, description = "Tenant slug"), RecipientsQuery),
     responses((status = 200, body = RecipientsView), (status = 404, body = Problem), (status = 422, body = Problem)))]

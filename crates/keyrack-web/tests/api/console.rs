@@ -319,3 +319,24 @@ async fn console_posts_from_elsewhere_change_nothing_and_no_page_changes_anythin
     }
     assert_eq!(snapshot(&app).await, before, "no GET changed anything");
 }
+
+/// Tommy's article: a reset cannot go out by e-mail while the address is in the account more
+/// than once, "voeg de personen dan samen of wijzig het e-mailadres". The person page says so
+/// in those words and leads to the shared addresses, where both are done.
+#[tokio::test]
+async fn a_shared_address_on_the_person_page_says_why_and_leads_to_merging() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("dunes").await;
+    login_with(&app, &t, "admin@example.com", Some("administrator"), &[], json!("all")).await;
+    let twin = app.person(&t, json!({"kind": "owner", "first_name": "Els", "email": "els@example.com"})).await;
+    app.person(&t, json!({"kind": "owner", "first_name": "Elsje", "email": "ELS@example.com"})).await;
+    let alone = app.person(&t, json!({"kind": "owner", "first_name": "Tom", "email": "tom@example.com"})).await;
+    let mut admin = Visitor::new(&app);
+    admin.login("dunes", "admin@example.com", GOOD).await;
+    let hint = keyrack_i18n::t(keyrack_core::types::Locale::Nl, "console-email-shared-hint");
+    let page = admin.get(&format!("/t/dunes/console/people/{}?lang=nl", twin["id"].as_str().unwrap())).await;
+    assert!(page.body.contains(&hint) && page.body.contains("href=\"/t/dunes/console/duplicates\""), "{}", page.body);
+    let page = admin.get(&format!("/t/dunes/console/people/{}?lang=nl", alone["id"].as_str().unwrap())).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("id=\"email-shared\""), "no hint for an address of one person");
+}

@@ -160,3 +160,49 @@ async fn another_tenants_ids_answer_404_and_the_forms_work() {
     let page = admin.get("/t/park/console/audit?action=tenant.updated").await;
     assert!(page.body.contains("password.min_length: 15 → 16"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn the_default_language_is_chosen_in_the_settings_audited_and_given_to_new_people() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("park").await;
+    with_role(&app, &t, "admin@example.com", "administrator").await;
+    let mut admin = Visitor::new(&app);
+    admin.login("park", "admin@example.com", PASSWORD).await;
+    for lang in keyrack_core::types::Locale::ALL {
+        let page = admin.get(&format!("/t/park/console/settings?lang={}", lang.as_str())).await;
+        let hint = keyrack_i18n::t(*lang, "admin-settings-language-hint");
+        assert!(page.body.contains(&hint.replace('\'', "&#x27;")), "{lang:?}: the hint is missing");
+    }
+    let form = |language: &'static str| {
+        vec![
+            ("name", "Park"),
+            ("language", language),
+            ("preset", "default"),
+            ("min_length", "15"),
+            ("min_score", "3"),
+            ("invitation_ttl_hours", "168"),
+            ("reset_ttl_minutes", "60"),
+        ]
+    };
+    let language = async || app.get("/api/v1/tenants/park", &t.read_key).await.1["language"].clone();
+    let before = (language().await, app.count("audit_events").await);
+
+    let answer = admin.post("/t/park/console/settings?lang=en", &form("xx")).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        answer.body.contains("aria-describedby=\"language-hint\" aria-invalid=\"true\""),
+        "the field is marked: {}",
+        answer.body
+    );
+    assert_eq!((language().await, app.count("audit_events").await), before, "a refused language changes nothing");
+
+    let answer = admin.post("/t/park/console/settings", &form("de")).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert_eq!(language().await, "de");
+    let page = admin.get("/t/park/console/audit?action=tenant.updated&lang=en").await;
+    assert!(page.body.contains("language: en → de"), "{}", page.body);
+    let page = admin.get("/t/park/console/settings").await;
+    assert!(page.body.contains("<option value=\"de\" selected>"), "the page shows the stored choice");
+    let person = app.person(&t, json!({"kind": "guest", "first_name": "Lena", "email": "lena@example.com"})).await;
+    assert_eq!(person["language"], "de", "a new person gets the tenant's language");
+}

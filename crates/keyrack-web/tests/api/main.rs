@@ -17,5 +17,6 @@ mod model;
 mod openapi;
 mod pages;
 mod scope_model;
+mod search;
 mod setup;
 mod validation;

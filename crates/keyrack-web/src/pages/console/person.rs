@@ -52,6 +52,9 @@ struct PersonPage {
     can_log_in: bool,
     diagnosis: Vec<String>,
     may_edit: bool,
+    /// Others of the tenant have this address: a reset by e-mail cannot go out (SPEC §4), so the
+    /// page points to merging or changing the address.
+    email_shared: bool,
     may_access: bool,
     actions: Vec<ActionButton>,
     may_set_password: bool,
@@ -133,6 +136,7 @@ async fn person_page(r: &PageRequest, admin: &Admin, id: &str, page: Page, gener
     let view = PersonPage {
         name: [p.first_name.as_str(), p.last_name.as_str()].join(" ").trim().to_owned(),
         badge: badge(tr, state),
+        email_shared: p.access.flags.iter().any(|f| f == "email_shared"),
         facts: p
             .access
             .flags
