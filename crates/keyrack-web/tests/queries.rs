@@ -3,8 +3,6 @@
 //! of its own, because the counting subscriber is global to the process. It also shows that
 //! the one read sees a revoked key and a blocked login at once (nothing is cached).
 
-#![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
