@@ -159,6 +159,23 @@ enum ClientCommand {
         #[arg(long)]
         public: bool,
     },
+    /// Gives a confidential application a new secret and prints it (shown only now); the old
+    /// secret stops working at once.
+    RotateSecret {
+        #[arg(long)]
+        tenant: String,
+        /// The client id.
+        #[arg(long)]
+        client: String,
+    },
+    /// Deletes an application; everyone signed in to it through Keyrack is signed out.
+    Delete {
+        #[arg(long)]
+        tenant: String,
+        /// The client id.
+        #[arg(long)]
+        client: String,
+    },
     /// Makes a new signing key; the old ones stay published until their tokens have expired.
     RotateKey,
 }
@@ -295,6 +312,20 @@ async fn client_command(app: &App, command: ClientCommand) -> Result<()> {
                 println!("client_secret\t{secret}");
                 eprintln!("The secret is shown only now; store it safely.");
             }
+            Ok(())
+        }
+        ClientCommand::RotateSecret { tenant, client } => {
+            let rotated =
+                app.rotate_client_secret(&Actor::System, &Origin::default(), &tenant, &client).await.map_err(app_error)?;
+            if let Some(secret) = rotated.client_secret {
+                println!("client_secret\t{secret}");
+                eprintln!("The secret is shown only now; store it safely. The old one no longer works.");
+            }
+            Ok(())
+        }
+        ClientCommand::Delete { tenant, client } => {
+            app.delete_client(&Actor::System, &Origin::default(), &tenant, &client).await.map_err(app_error)?;
+            eprintln!("Deleted {client}.");
             Ok(())
         }
         ClientCommand::RotateKey => {

@@ -72,16 +72,24 @@ impl App {
 
     /// Resolves a bearer credential: the operator key or a live tenant key.
     pub async fn actor_for_bearer(&self, presented: &str) -> AppResult<Actor> {
-        if let Some(op) = &self.config.operator_key
-            && bool::from(op.as_bytes().ct_eq(presented.as_bytes()))
-        {
+        if self.is_operator_key(presented) {
             return Ok(Actor::Operator);
         }
-        if !presented.starts_with(KEY_PREFIX) {
+        if !is_tenant_key(presented) {
             return Err(AppError::Unauthorized);
         }
         let mut conn = self.store.read().await?;
         let key = repo::api_keys::by_hash(&mut conn, &digest(presented)).await?.ok_or(AppError::Unauthorized)?;
         Ok(Actor::ApiKey { write: key.scope == "write", id: key.id, tenant_id: key.tenant_id })
     }
+
+    /// Whether the bearer is the configured operator key (compared in constant time).
+    pub(crate) fn is_operator_key(&self, presented: &str) -> bool {
+        self.config.operator_key.as_ref().is_some_and(|op| bool::from(op.as_bytes().ct_eq(presented.as_bytes())))
+    }
+}
+
+/// Whether the bearer has the shape of a tenant's API key (`kr_…`).
+pub(crate) fn is_tenant_key(presented: &str) -> bool {
+    presented.starts_with(KEY_PREFIX)
 }

@@ -108,6 +108,7 @@ pub enum Target<'a> {
     Branch(&'a str),
     Role(&'a str),
     ApiKey(&'a str),
+    Client(&'a str),
 }
 
 /// Where a request came from, for audit events.
@@ -167,6 +168,7 @@ impl App {
             Target::Branch(id) => keyrack_store::repo::branches::get(&mut conn, tenant_id, id).await?.is_some(),
             Target::Role(id) => keyrack_store::repo::roles::get(&mut conn, tenant_id, id).await?.is_some(),
             Target::ApiKey(id) => keyrack_store::repo::api_keys::get(&mut conn, tenant_id, id).await?.is_some(),
+            Target::Client(id) => keyrack_store::repo::oidc::client(&mut conn, tenant_id, id).await?.is_some(),
         };
         Err(if exists { refusal } else { AppError::NotFound })
     }

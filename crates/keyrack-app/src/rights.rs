@@ -222,16 +222,28 @@ pub(crate) async fn grants(conn: &mut Conn, tenant: &Tenant, login: &LoginRecord
         ),
         None => None,
     };
+    let branches = match &login.branches {
+        None => BranchScope::All,
+        Some(ids) => BranchScope::Only(ids.iter().cloned().collect()),
+    };
+    resolve_grants(role.map(|r| (r.name, r.builtin, r.permissions)), &login.permissions, branches, login.state)
+}
+
+/// What a login holds from its role (name, built-in, permissions), its extra permissions, its
+/// branch scope and its access state: the one place that says who is an administrator.
+pub(crate) fn resolve_grants(
+    role: Option<(String, bool, Vec<String>)>,
+    extra: &[String],
+    branches: BranchScope,
+    state: keyrack_core::access::AccessState,
+) -> AppResult<Grants> {
     Ok(Grants {
-        is_administrator: role.as_ref().is_some_and(|r| r.builtin && r.name == ADMINISTRATOR),
-        role_permissions: permissions(role.iter().flat_map(|r| &r.permissions))?,
-        role: role.map(|r| r.name),
-        extra: permissions(&login.permissions)?,
-        branches: match &login.branches {
-            None => BranchScope::All,
-            Some(ids) => BranchScope::Only(ids.iter().cloned().collect()),
-        },
-        can_log_in: login.state.can_log_in(),
+        is_administrator: role.as_ref().is_some_and(|(name, builtin, _)| *builtin && name == ADMINISTRATOR),
+        role_permissions: permissions(role.iter().flat_map(|(_, _, p)| p))?,
+        role: role.map(|(name, _, _)| name),
+        extra: permissions(extra)?,
+        branches,
+        can_log_in: state.can_log_in(),
     })
 }
 

@@ -47,7 +47,9 @@ macro_rules! catalogue {
             "\n",
             include_str!(concat!("../locales/", $lang, "/console-admin.ftl")),
             "\n",
-            include_str!(concat!("../locales/", $lang, "/console-import.ftl"))
+            include_str!(concat!("../locales/", $lang, "/console-import.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/console-clients.ftl"))
         )
     };
 }
@@ -128,7 +130,15 @@ pub fn state_label(locale: Locale, state: AccessState) -> String {
 /// knows keeps the English message the domain wrote.
 pub fn field_error(locale: Locale, error: &FieldError) -> String {
     let password_key = format!("password-{}", error.code);
-    let key = if error.field.contains("password") && has(&password_key) { password_key } else { format!("field-{}", error.code) };
+    // A code with several rules (a refused redirect URI) names the broken one in `rule`.
+    let rule_key = error.params.iter().find(|(name, _)| name == "rule").map(|(_, rule)| format!("field-{}-{rule}", error.code));
+    let key = if error.field.contains("password") && has(&password_key) {
+        password_key
+    } else if let Some(rule_key) = rule_key.filter(|k| has(k)) {
+        rule_key
+    } else {
+        format!("field-{}", error.code)
+    };
     if !has(&key) {
         return error.message.clone();
     }

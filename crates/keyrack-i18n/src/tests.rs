@@ -130,6 +130,8 @@ fn every_message_formats_without_errors_in_every_language() {
 const SAME_AS_ENGLISH: &[(Locale, &str)] = &[
     (Locale::De, "category-newsletter"),
     (Locale::De, "import-col-person"),
+    (Locale::Fr, "console-nav-clients"),
+    (Locale::Fr, "clients-title"),
     (Locale::Nl, "import-class-conflict"),
     (Locale::Ro, "console-nav-import"),
     (Locale::Ro, "import-class-invalid"),

@@ -109,13 +109,26 @@ impl FromRequestParts<App> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let Bearer(token) = Bearer::from_request_parts(parts, app).await?;
+        Ok(Self(app.actor_for_bearer(&token).await?))
+    }
+}
+
+/// The credential of `Authorization: Bearer …`, not yet resolved: for a handler that resolves
+/// it together with what it reads (`POST /check`, one database read per call). 401 without one.
+pub struct Bearer(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let token = header
+        header
             .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or(ApiError(AppError::Unauthorized))?;
-        Ok(Self(app.actor_for_bearer(token).await?))
+            .map(|t| Self(t.to_owned()))
+            .ok_or(ApiError(AppError::Unauthorized))
     }
 }
 

@@ -917,3 +917,140 @@ async fn code_exchanges_per_second() {
         EXCHANGES as f64 / elapsed.as_secs_f64()
     );
 }
+
+#[tokio::test]
+async fn a_new_secret_replaces_the_old_one_and_deleting_a_client_ends_its_sign_ins() {
+    let w = World::new().await;
+    let rp = w.rp(Some(&w.secret)).await;
+    let mut browser = Browser::new(&w.app);
+    let (tokens, _) = w.sign_in(&rp, &mut browser).await;
+
+    let (s, rotated) = w
+        .app
+        .call(Method::POST, &format!("/api/v1/tenants/zeven/clients/{}/secret", w.client_id), Some(&w.tenant.write_key), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{rotated}");
+    let new_secret = rotated["client_secret"].as_str().unwrap();
+    invalid(w.refresh(&rp, tokens.refresh_token().unwrap()).await, CoreErrorResponseType::InvalidClient);
+    let rp = w.rp(Some(new_secret)).await;
+    let tokens = w.refresh(&rp, tokens.refresh_token().unwrap()).await.expect("the sign-in goes on with the new secret");
+    assert_eq!(w.userinfo(tokens.access_token()).await.0, StatusCode::OK);
+
+    let (s, _) = w
+        .app
+        .call(Method::DELETE, &format!("/api/v1/tenants/zeven/clients/{}", w.client_id), Some(&w.tenant.write_key), None)
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    invalid(w.refresh(&rp, tokens.refresh_token().unwrap()).await, CoreErrorResponseType::InvalidClient);
+    assert_eq!(w.userinfo(tokens.access_token()).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(w.app.count("oidc_grants").await + w.app.count("oidc_refresh_tokens").await + w.app.count("oidc_codes").await, 0);
+    assert_eq!(w.app.count("audit_events WHERE action IN ('oidc_client.secret_rotated', 'oidc_client.deleted')").await, 2);
+}
+
+/// The console's applications page in Chromium: an administrator registers an application,
+/// sees its secret once, and that application then signs the administrator in with it.
+#[tokio::test]
+async fn an_application_registered_in_the_console_signs_people_in_with_the_secret_shown_once() {
+    use keyrack_testkit::browser::Browser as Chromium;
+    use keyrack_testkit::browser::thirtyfour::By;
+
+    let app = TestApp::spawn_with(|c| c.public_url = "http://id.example.test".into()).await;
+    let tenant = app.tenant("zeven").await;
+    let admin = app.active_person(&tenant, "els@example.com", PASSWORD).await;
+    let (s, _) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/tenants/zeven/people/{}/role", admin["id"].as_str().unwrap()),
+            Some(&tenant.write_key),
+            Some(json!({"role": "administrator"})),
+        )
+        .await;
+    assert!(s.is_success());
+
+    let received: Arc<std::sync::Mutex<Option<String>>> = Arc::default();
+    let seen = received.clone();
+    let callback = axum::Router::new().route(
+        "/callback",
+        axum::routing::get(move |uri: axum::http::Uri| async move {
+            *seen.lock().unwrap() = uri.query().map(str::to_owned);
+            axum::response::Html("<p id=\"done\">Signed in</p>")
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let redirect_uri = format!("http://{}/callback", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, callback).await.unwrap() });
+
+    let browser = Chromium::start("en").await;
+    browser.goto(&format!("{}/t/zeven/login?next=/t/zeven/console/clients", app.base)).await;
+    browser.fill("#username", "els@example.com").await;
+    browser.fill("#password", PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for("form.register").await;
+    let issuer = browser.driver().find(By::Css("code.issuer")).await.unwrap().text().await.unwrap();
+    assert_eq!(issuer, "http://id.example.test/t/zeven");
+    browser.fill("#name", "Portal").await;
+    browser.fill("#redirect_uris", &redirect_uri).await;
+    browser.click("form.register button.primary").await;
+    browser.wait_for("code.secret").await;
+    let secret = browser.driver().find(By::Css("code.secret")).await.unwrap().text().await.unwrap();
+    let client_id = browser.driver().find(By::Css("code.client-id")).await.unwrap().text().await.unwrap();
+    assert_eq!(secret.len(), 43, "{secret}");
+    browser.screenshot(&std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-client-secret-en.png")).await;
+
+    // Shown once: the application's page does not have it.
+    browser.click(&format!("a[href$='/clients/{client_id}']")).await;
+    browser.wait_for("form.edit").await;
+    assert!(!browser.driver().source().await.unwrap().contains(&secret));
+
+    // The application signs the (already signed-in) administrator in and exchanges the code.
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let authorize = format!(
+        "{}/t/zeven/oauth/authorize?{}",
+        app.base,
+        Params(
+            [
+                ("response_type", "code"),
+                ("client_id", client_id.as_str()),
+                ("redirect_uri", redirect_uri.as_str()),
+                ("scope", "openid email"),
+                ("state", "s-1"),
+                ("code_challenge", challenge.as_str()),
+                ("code_challenge_method", "S256"),
+            ]
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+        )
+        .encode()
+    );
+    browser.goto(&authorize).await;
+    browser.wait_for("#done").await;
+    browser.quit().await;
+    let query = received.lock().unwrap().clone().expect("the application's callback was reached");
+    let params = Params::parse(&query);
+    let code = params.0.iter().find(|(k, _)| k == "code").map(|(_, v)| v.clone()).expect("a code");
+    let exchange = |secret: String| {
+        let (code, redirect_uri, client_id, verifier) =
+            (code.clone(), redirect_uri.clone(), client_id.clone(), verifier.secret().clone());
+        let base = app.base.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/t/zeven/oauth/token"))
+                .basic_auth(client_id, Some(secret))
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("code", code.as_str()),
+                    ("redirect_uri", redirect_uri.as_str()),
+                    ("code_verifier", verifier.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(exchange("not-the-secret".into()).await.status(), StatusCode::UNAUTHORIZED, "a wrong secret is refused");
+    let res = exchange(secret).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let tokens: Value = res.json().await.unwrap();
+    assert!(tokens["id_token"].as_str().is_some_and(|t| t.split('.').count() == 3), "{tokens}");
+}

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use crate::audit::{Event, append};
 use crate::clock::rfc3339;
 use crate::secrets::{digest, new_token};
-use crate::{Actor, App, AppResult, Origin, Target, new_id};
+use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
 
 /// At most this many redirect URIs per list: a client with more is misconfigured.
 const MAX_URIS: usize = 10;
@@ -73,40 +73,82 @@ fn loopback(url: &url::Url) -> bool {
     }
 }
 
-/// Checks one redirect URI; answers the reason it is refused.
-fn redirect_problem(raw: &str, public: bool) -> Option<&'static str> {
+/// A broken rule of a redirect URI: its stable name (the `rule` of the field error, which the
+/// pages turn into a sentence) and the sentence for the API.
+type Problem = (&'static str, &'static str);
+
+/// Checks one redirect URI; answers the rule it breaks.
+fn redirect_problem(raw: &str, public: bool) -> Option<Problem> {
     if raw.len() > MAX_URI_LEN || raw.trim() != raw {
-        return Some("must be a URL without surrounding spaces, at most 2000 characters");
+        return Some(("length_or_spaces", "must be a URL without surrounding spaces, at most 2000 characters"));
     }
-    let Ok(url) = url::Url::parse(raw) else { return Some("must be an absolute URL") };
+    let Ok(url) = url::Url::parse(raw) else { return Some(("not_absolute", "must be an absolute URL")) };
     if url.fragment().is_some() {
-        return Some("must not contain a fragment (#)");
+        return Some(("fragment", "must not contain a fragment (#)"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Some("must not contain a user name or password");
+        return Some(("credentials", "must not contain a user name or password"));
     }
     match url.scheme() {
         "https" if url.host().is_some() => None,
         "http" if loopback(&url) => None,
-        "http" => Some("must use https (http only for localhost or a loopback address)"),
+        "http" => Some(("http_not_loopback", "must use https (http only for localhost or a loopback address)")),
         // A private-use scheme is a reverse domain name (com.example.app:/callback).
         scheme if public && scheme.contains('.') => None,
-        _ => Some("must use https, http on a loopback address, or (for a public native client) a reverse-domain scheme"),
+        _ => Some((
+            "scheme",
+            "must use https, http on a loopback address, or (for a public native client) a reverse-domain scheme",
+        )),
     }
 }
 
+/// Checks a list of redirect URIs. Each refusal names the list's position (`field[i]`, and the
+/// 1-based `line` for a form that takes one URI per line) and the rule.
 fn check_uris(errors: &mut FieldErrors, field: &str, uris: &[String], public: bool, required: bool) {
     if required && uris.is_empty() {
         errors.push(FieldError::new(field, "required", "at least one redirect URI is needed"));
     }
     if uris.len() > MAX_URIS {
-        errors.push(FieldError::new(field, "too_many", format!("at most {MAX_URIS}")));
+        errors.push(FieldError::new(field, "too_many", format!("at most {MAX_URIS}")).with_param("max", MAX_URIS));
     }
     for (i, uri) in uris.iter().enumerate() {
-        if let Some(problem) = redirect_problem(uri, public) {
-            errors.push(FieldError::new(format!("{field}[{i}]"), "invalid_uri", problem));
+        if let Some((rule, problem)) = redirect_problem(uri, public) {
+            errors.push(
+                FieldError::new(format!("{field}[{i}]"), "invalid_uri", problem)
+                    .with_param("line", i + 1)
+                    .with_param("rule", rule),
+            );
         }
     }
+}
+
+fn check_name(errors: &mut FieldErrors, raw: &str) -> String {
+    let name = raw.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(FieldError::new("name", "required", "must be 1 to 100 characters"));
+    }
+    name
+}
+
+/// `PATCH /tenants/{t}/clients/{id}`: what to change; a field left out stays as it is. Whether
+/// a client is public cannot change: register a new client instead.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientUpdate {
+    pub name: Option<String>,
+    pub redirect_uris: Option<Vec<String>>,
+    pub post_logout_redirect_uris: Option<Vec<String>>,
+}
+
+/// A client in the admin's list: as the API shows it, and when it was last used if that is
+/// still known.
+#[derive(Debug, Clone)]
+pub struct ClientSummary {
+    pub client: ClientView,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds of the newest code or refresh token issued to it.
+    pub last_used_at: Option<i64>,
 }
 
 impl App {
@@ -128,10 +170,7 @@ impl App {
         self.require_write(actor, tenant.id(), Target::Tenant).await?;
         self.require_permission(actor, &tenant, crate::rights::SETTINGS_MANAGE, true).await?;
         let mut errors = FieldErrors::default();
-        let name = input.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 100 {
-            errors.push(FieldError::new("name", "required", "must be 1 to 100 characters"));
-        }
+        let name = check_name(&mut errors, &input.name);
         check_uris(&mut errors, "redirect_uris", &input.redirect_uris, input.public, true);
         check_uris(&mut errors, "post_logout_redirect_uris", &input.post_logout_redirect_uris, input.public, false);
         errors.into_result()?;
@@ -165,6 +204,124 @@ impl App {
         let tenant = self.tenant(actor, slug).await?;
         let mut conn = self.store.read().await?;
         Ok(repo::oidc::clients(&mut conn, tenant.id()).await?.iter().map(|c| self.client_view(tenant.slug(), c)).collect())
+    }
+
+    /// The tenant's clients for the console (`settings.manage`, like every change to them),
+    /// each with when it was last used.
+    pub async fn client_summaries(&self, actor: &Actor, slug: &str) -> AppResult<Vec<ClientSummary>> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_permission(actor, &tenant, crate::rights::SETTINGS_MANAGE, false).await?;
+        let mut conn = self.store.read().await?;
+        let last_used: std::collections::HashMap<String, i64> =
+            repo::oidc::clients_last_used(&mut conn, tenant.id()).await?.into_iter().collect();
+        Ok(repo::oidc::clients(&mut conn, tenant.id())
+            .await?
+            .iter()
+            .map(|c| ClientSummary {
+                last_used_at: last_used.get(&c.id).copied(),
+                created_at: c.created_at,
+                client: self.client_view(tenant.slug(), c),
+            })
+            .collect())
+    }
+
+    /// One client of the tenant; another tenant's id is not found.
+    pub async fn client(&self, actor: &Actor, slug: &str, id: &str) -> AppResult<ClientView> {
+        let tenant = self.tenant(actor, slug).await?;
+        let mut conn = self.store.read().await?;
+        let record = repo::oidc::client(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        Ok(self.client_view(tenant.slug(), &record))
+    }
+
+    /// Renames a client or replaces its redirect URIs, checked by the rules of registration.
+    pub async fn update_client(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        slug: &str,
+        id: &str,
+        input: ClientUpdate,
+    ) -> AppResult<ClientView> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Client(id)).await?;
+        self.require_permission(actor, &tenant, crate::rights::SETTINGS_MANAGE, true).await?;
+        let mut tx: Tx = self.store.begin().await?;
+        let before = repo::oidc::client(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        let public = before.is_public();
+        let mut errors = FieldErrors::default();
+        let name = input.name.as_deref().map(|n| check_name(&mut errors, n));
+        if let Some(uris) = &input.redirect_uris {
+            check_uris(&mut errors, "redirect_uris", uris, public, true);
+        }
+        if let Some(uris) = &input.post_logout_redirect_uris {
+            check_uris(&mut errors, "post_logout_redirect_uris", uris, public, false);
+        }
+        errors.into_result()?;
+        let after = ClientRecord {
+            name: name.unwrap_or_else(|| before.name.clone()),
+            redirect_uris: input.redirect_uris.map_or_else(|| before.redirect_uris.clone(), dedup),
+            post_logout_redirect_uris: input
+                .post_logout_redirect_uris
+                .map_or_else(|| before.post_logout_redirect_uris.clone(), dedup),
+            ..before.clone()
+        };
+        if after != before {
+            repo::oidc::update_client(&mut tx, &after).await?;
+            let shown = |c: &ClientRecord| {
+                serde_json::json!({"name": c.name, "redirect_uris": c.redirect_uris,
+                    "post_logout_redirect_uris": c.post_logout_redirect_uris})
+            };
+            append(
+                &mut tx,
+                Event::new(tenant.id(), actor, origin, self.now(), "oidc_client.updated", Some(id), &after.name)
+                    .before(shown(&before))
+                    .after(shown(&after)),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(self.client_view(tenant.slug(), &after))
+    }
+
+    /// Gives a confidential client a new secret, answered this once; the old one stops working
+    /// at once. Sign-ins already made keep their refresh tokens, which only the new secret can
+    /// use. A public client has no secret: 409 `public_client`.
+    pub async fn rotate_client_secret(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<ClientCreated> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Client(id)).await?;
+        self.require_permission(actor, &tenant, crate::rights::SETTINGS_MANAGE, true).await?;
+        let mut tx: Tx = self.store.begin().await?;
+        let record = repo::oidc::client(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        if record.is_public() {
+            return Err(AppError::Conflict { code: "public_client", message: "a public client has no secret".into() });
+        }
+        let secret = new_token();
+        repo::oidc::set_client_secret(&mut tx, tenant.id(), id, &digest(&secret)).await?;
+        append(&mut tx, Event::new(tenant.id(), actor, origin, self.now(), "oidc_client.secret_rotated", Some(id), &record.name))
+            .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(ClientCreated { client_secret: Some(secret), client: self.client_view(tenant.slug(), &record) })
+    }
+
+    /// Deletes a client: its codes and every sign-in made through it (with their refresh tokens)
+    /// end with it, and its access tokens stop opening userinfo.
+    pub async fn delete_client(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<()> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Client(id)).await?;
+        self.require_permission(actor, &tenant, crate::rights::SETTINGS_MANAGE, true).await?;
+        let mut tx: Tx = self.store.begin().await?;
+        let record = repo::oidc::client(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        let grants = repo::oidc::delete_client_grants(&mut tx, tenant.id(), id).await?;
+        repo::oidc::delete_client(&mut tx, tenant.id(), id).await?;
+        append(
+            &mut tx,
+            Event::new(tenant.id(), actor, origin, self.now(), "oidc_client.deleted", Some(id), &record.name)
+                .before(serde_json::json!({"public": record.is_public(), "redirect_uris": record.redirect_uris}))
+                .after(serde_json::json!({"grants_ended": grants})),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
     }
 }
 

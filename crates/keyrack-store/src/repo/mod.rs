@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod branches;
+pub mod checks;
 pub mod imports;
 pub mod links;
 pub mod logins;

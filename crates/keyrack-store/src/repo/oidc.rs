@@ -242,6 +242,78 @@ pub async fn clients(conn: &mut Conn, tenant_id: &str) -> Result<Vec<ClientRecor
     rows.iter().map(ClientRecord::from_row).collect()
 }
 
+/// When each of the tenant's clients was last used, as far as the database still knows: the
+/// newest code issued to it or refresh token rotated for it. Codes and refresh tokens go when
+/// the sign-in they belong to ends, so a client whose sign-ins have all ended answers none.
+pub async fn clients_last_used(conn: &mut Conn, tenant_id: &str) -> Result<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT c.id AS id, \
+           (SELECT MAX(o.created_at) FROM oidc_codes o WHERE o.client_id = c.id) AS last_code, \
+           (SELECT MAX(r.created_at) FROM oidc_refresh_tokens r JOIN oidc_grants g ON g.id = r.grant_id \
+             WHERE g.client_id = c.id) AS last_refresh \
+         FROM oidc_clients c WHERE c.tenant_id = $1",
+    )
+    .bind(tenant_id)
+    .fetch_all(conn)
+    .await?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let last = opt_int(row, "last_code")?.max(opt_int(row, "last_refresh")?);
+        if let Some(at) = last {
+            out.push((text(row, "id")?, at));
+        }
+    }
+    Ok(out)
+}
+
+/// Replaces a client's name and redirect URIs.
+pub async fn update_client(conn: &mut Conn, c: &ClientRecord) -> Result<()> {
+    sqlx::query(
+        "UPDATE oidc_clients SET name = $1, redirect_uris = $2, post_logout_redirect_uris = $3 WHERE tenant_id = $4 AND id = $5",
+    )
+    .bind(&c.name)
+    .bind(to_json_list(&c.redirect_uris))
+    .bind(to_json_list(&c.post_logout_redirect_uris))
+    .bind(&c.tenant_id)
+    .bind(&c.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces a confidential client's secret hash: the old secret stops working at once.
+pub async fn set_client_secret(conn: &mut Conn, tenant_id: &str, id: &str, secret_hash: &str) -> Result<()> {
+    sqlx::query("UPDATE oidc_clients SET secret_hash = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(secret_hash)
+        .bind(tenant_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every grant of a client (their refresh tokens go with them); answers how many.
+pub async fn delete_client_grants(conn: &mut Conn, tenant_id: &str, client_id: &str) -> Result<u64> {
+    let r = sqlx::query("DELETE FROM oidc_grants WHERE tenant_id = $1 AND client_id = $2")
+        .bind(tenant_id)
+        .bind(client_id)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Deletes a client; its codes go with it through the foreign key.
+pub async fn delete_client(conn: &mut Conn, tenant_id: &str, id: &str) -> Result<bool> {
+    sqlx::query("DELETE FROM oidc_codes WHERE tenant_id = $1 AND client_id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let r =
+        sqlx::query("DELETE FROM oidc_clients WHERE tenant_id = $1 AND id = $2").bind(tenant_id).bind(id).execute(conn).await?;
+    Ok(r.rows_affected() == 1)
+}
+
 // --- authorization codes ------------------------------------------------------------------
 
 pub async fn insert_code(conn: &mut Conn, c: &CodeRecord) -> Result<()> {

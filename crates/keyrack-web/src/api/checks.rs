@@ -6,7 +6,7 @@ use keyrack_app::checks::{CheckInput, CheckView, RecipientsQuery, RecipientsView
 use keyrack_app::{Actor, App};
 
 use crate::error::{Problem, problem};
-use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::extract::{ApiJson, ApiQuery, Bearer, Caller};
 
 /// May this person use this permission, in this branch? Allowed or not, and why.
 ///
@@ -21,15 +21,19 @@ use crate::extract::{ApiJson, ApiQuery, Caller};
     responses((status = 200, body = CheckView), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn check(
     State(app): State<App>,
-    Caller(actor): Caller,
+    Bearer(token): Bearer,
     Path(t): Path<String>,
     body: Result<ApiJson<CheckInput>, Problem>,
 ) -> Result<Json<CheckView>, Problem> {
     let input = match body {
         Ok(ApiJson(input)) => input,
-        Err(refused) => return Err(unreadable(&app, &actor, &t, refused).await),
+        Err(refused) => {
+            let actor = app.actor_for_bearer(&token).await.map_err(problem)?;
+            return Err(unreadable(&app, &actor, &t, refused).await);
+        }
     };
-    app.check(&actor, &t, input).await.map(Json).map_err(problem)
+    // The key is resolved in the same read as the person, login and role.
+    app.check_with_bearer(&token, &t, input).await.map(Json).map_err(problem)
 }
 
 /// Who receives an e-mail category.

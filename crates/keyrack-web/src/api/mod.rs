@@ -50,6 +50,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(tenants::create_api_key))
         .routes(routes!(tenants::revoke_api_key))
         .routes(routes!(clients::list_clients, clients::create_client))
+        .routes(routes!(clients::update_client, clients::delete_client))
+        .routes(routes!(clients::rotate_client_secret))
         .routes(routes!(tenants::list_branches, tenants::create_branch))
         .routes(routes!(tenants::rename_branch, tenants::delete_branch))
         .routes(routes!(tenants::list_roles, tenants::create_role))

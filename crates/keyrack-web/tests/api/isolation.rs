@@ -14,6 +14,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         ("post", "clients") => json!({"name": "Portal", "redirect_uris": ["https://app.example.test/cb"]}),
         ("post", "branches") => json!({"name": "North"}),
         ("patch", "{id}") if path.contains("/branches/") => json!({"name": "South"}),
+        ("patch", "{id}") if path.contains("/clients/") => json!({"name": "Mine"}),
         ("post", "roles") => json!({"name": "cleaner", "permissions": []}),
         ("put", "{id}") if path.contains("/roles/") => json!({"permissions": []}),
         ("post", "people") => json!({"kind": "staff", "first_name": "Intruder"}),
@@ -49,6 +50,13 @@ async fn every_route_answers_404_for_another_tenants_resources() {
     let (_, b_role) =
         app.post("/api/v1/tenants/tenant-b/roles", &b.write_key, json!({"name": "lifeguard", "permissions": ["clients"]})).await;
     let (_, b_key) = app.post("/api/v1/tenants/tenant-b/api-keys", &b.write_key, json!({"scope": "read"})).await;
+    let (_, b_client) = app
+        .post(
+            "/api/v1/tenants/tenant-b/clients",
+            &b.write_key,
+            json!({"name": "Portal", "redirect_uris": ["https://b.example.test/cb"]}),
+        )
+        .await;
     let (_, b_import) = crate::imports::upload(&app, "tenant-b", &b.write_key, "b.csv", b"email\r\nnew@example.com\r\n").await;
     let b_ids = [
         ("/people/", b_person_id.clone()),
@@ -56,6 +64,7 @@ async fn every_route_answers_404_for_another_tenants_resources() {
         ("/roles/", b_role["id"].as_str().unwrap().to_owned()),
         ("/api-keys/", b_key["id"].as_str().unwrap().to_owned()),
         ("/imports/", b_import["id"].as_str().unwrap().to_owned()),
+        ("/clients/", b_client["client_id"].as_str().unwrap().to_owned()),
     ];
     let b_events_before = app.count("audit_events e JOIN tenants t ON t.id = e.tenant_id WHERE t.slug = 'tenant-b'").await;
     let b_person_before = app.get(&format!("/api/v1/tenants/tenant-b/people/{b_person_id}"), &b.read_key).await.1;

@@ -6,6 +6,7 @@
 mod checks;
 mod console;
 mod console_admin;
+mod console_clients;
 mod console_import;
 mod imports;
 mod isolation;

@@ -25,6 +25,7 @@
 //! [`Done::to`]: super::context::Done::to
 
 mod branches;
+mod clients;
 mod duplicates;
 mod export;
 mod gate;
@@ -63,6 +64,10 @@ pub fn router() -> Router<App> {
         .route("/t/{tenant}/console/branches", get(branches::list).post(branches::create))
         .route("/t/{tenant}/console/branches/{id}", post(branches::rename))
         .route("/t/{tenant}/console/branches/{id}/delete", get(branches::confirm_delete).post(branches::delete))
+        .route("/t/{tenant}/console/clients", get(clients::list).post(clients::create))
+        .route("/t/{tenant}/console/clients/{id}", get(clients::edit).post(clients::save))
+        .route("/t/{tenant}/console/clients/{id}/secret", get(clients::confirm_rotate).post(clients::rotate))
+        .route("/t/{tenant}/console/clients/{id}/delete", get(clients::confirm_delete).post(clients::delete))
         .route("/t/{tenant}/console/settings", get(settings::form).post(settings::save))
         .route("/t/{tenant}/console/audit", get(history::page))
         .route("/t/{tenant}/console/export", get(export::download))

@@ -29,6 +29,7 @@ const MENU: &[(&str, &str, &str)] = &[
     ("/roles", "console-nav-roles", ROLES_MANAGE),
     ("/branches", "console-nav-branches", SETTINGS_MANAGE),
     ("/settings", "console-nav-settings", SETTINGS_MANAGE),
+    ("/clients", "console-nav-clients", SETTINGS_MANAGE),
     ("/audit", "console-nav-audit", AUDIT_VIEW),
     ("/duplicates", "console-nav-duplicates", PEOPLE_MANAGE),
     ("/export", "console-nav-export", IMPORT_EXPORT),

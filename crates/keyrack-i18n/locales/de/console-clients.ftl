@@ -1,0 +1,47 @@
+# Die Seite der Konsole mit den Anwendungen, bei denen man sich über Keyrack anmeldet
+# (OpenID-Connect-Clients): die Liste, registrieren, ändern, ein neues Geheimnis, löschen.
+
+console-nav-clients = Anwendungen
+clients-title = Anwendungen
+clients-intro = Anwendungen, bei denen man sich mit dem Keyrack-Konto anmeldet (OpenID Connect). Tragen Sie den Issuer unten in den Einstellungen der Anwendung ein; die meisten Anwendungen finden alles Weitere über die Discovery-Adresse.
+clients-none = Es ist noch keine Anwendung registriert.
+clients-issuer = Aussteller (Issuer)
+clients-discovery = Discovery-Adresse
+clients-name = Bezeichnung
+clients-client-id = Client-ID
+clients-kind = Art
+clients-kind-confidential = Vertraulich (ein Server, der ein Geheimnis bewahrt)
+clients-kind-confidential-hint = Eine Website oder ein Dienst auf einem Server. Sie erhält ein Client-Geheimnis.
+clients-kind-public = Öffentlich (ohne Geheimnis)
+clients-kind-public-hint = Eine App auf einem Telefon oder Computer oder eine Seite im Browser, die kein Geheimnis bewahren kann. Sie erhält kein Geheimnis.
+clients-redirect-uris = Weiterleitungs-URIs
+clients-redirect-uris-hint = Eine Adresse pro Zeile, genau so, wie die Anwendung sie sendet, zum Beispiel https://portal.beispiel.de/callback.
+clients-created = Registriert
+clients-last-used = Zuletzt verwendet
+clients-last-used-unknown = Nicht bekannt
+clients-register = Anwendung registrieren
+clients-edit = Name und Weiterleitungs-URIs
+clients-save = Speichern
+clients-secret = Neues Geheimnis
+clients-secret-confirm = Ein neues Geheimnis für { $name } erstellen? Das bisherige Geheimnis gilt sofort nicht mehr: Die Anwendung kann niemanden anmelden, bis sie das neue hat.
+clients-delete = Anwendung löschen
+clients-delete-confirm = { $name } löschen? Niemand kann sich dann noch dort anmelden, und wer über Keyrack dort angemeldet ist, wird abgemeldet.
+clients-secret-once = Kopieren Sie das Client-Geheimnis jetzt und tragen Sie es in den Einstellungen der Anwendung ein. Es wird nur dieses eine Mal angezeigt: Keyrack speichert es nicht.
+clients-public-no-secret = Eine öffentliche Anwendung hat kein Geheimnis: Sie meldet Personen allein mit der Client-ID an.
+clients-continue = Zur Anwendung
+flash-client-created = Die Anwendung wurde registriert.
+flash-client-saved = Die Anwendung wurde gespeichert.
+flash-client-secret-rotated = Die Anwendung hat ein neues Geheimnis.
+flash-client-deleted = Die Anwendung wurde gelöscht.
+refused-public_client = Eine öffentliche Anwendung hat kein Geheimnis.
+field-too_many = Höchstens { $max } sind erlaubt.
+field-invalid_uri-length_or_spaces = Zeile { $line }: Geben Sie eine Adresse mit höchstens 2000 Zeichen ein.
+field-invalid_uri-not_absolute = Zeile { $line }: Das ist keine vollständige Adresse; sie muss mit https:// beginnen.
+field-invalid_uri-fragment = Zeile { $line }: Eine Adresse darf keinen #-Teil enthalten.
+field-invalid_uri-credentials = Zeile { $line }: Eine Adresse darf keinen Benutzernamen und kein Passwort enthalten.
+field-invalid_uri-http_not_loopback = Zeile { $line }: Verwenden Sie https; http ist nur für localhost oder 127.0.0.1 erlaubt.
+field-invalid_uri-scheme = Zeile { $line }: Verwenden Sie https, http auf localhost oder, für eine öffentliche App, einen umgekehrten Domainnamen wie com.beispiel.app:/callback.
+console-event-oidc-client-created = Anwendung registriert
+console-event-oidc-client-updated = Anwendung geändert
+console-event-oidc-client-secret-rotated = Neues Geheimnis für eine Anwendung
+console-event-oidc-client-deleted = Anwendung gelöscht

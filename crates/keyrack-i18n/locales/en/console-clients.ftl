@@ -1,0 +1,47 @@
+# The console's page of applications that sign people in through Keyrack (OpenID Connect
+# clients): the list, registering, changing, a new secret, deleting.
+
+console-nav-clients = Applications
+clients-title = Applications
+clients-intro = Applications that sign people in with their Keyrack account (OpenID Connect). Enter the issuer below in the application's settings; most applications find everything else through the discovery address.
+clients-none = No application is registered yet.
+clients-issuer = Issuer
+clients-discovery = Discovery address
+clients-name = Name
+clients-client-id = Client ID
+clients-kind = Type
+clients-kind-confidential = Confidential (a server that keeps a secret)
+clients-kind-confidential-hint = A website or service running on a server. It gets a client secret.
+clients-kind-public = Public (no secret)
+clients-kind-public-hint = An app on a phone or computer, or a page running in the browser, which cannot keep a secret. It gets no secret.
+clients-redirect-uris = Redirect URIs
+clients-redirect-uris-hint = One address per line, exactly as the application sends it, for example https://portal.example.com/callback.
+clients-created = Registered
+clients-last-used = Last used
+clients-last-used-unknown = Not known
+clients-register = Register the application
+clients-edit = Name and redirect URIs
+clients-save = Save
+clients-secret = New secret
+clients-secret-confirm = Make a new secret for { $name }? The current secret stops working at once: the application cannot sign anyone in until it has the new one.
+clients-delete = Delete the application
+clients-delete-confirm = Delete { $name }? People can no longer sign in to it, and everyone who is signed in to it through Keyrack is signed out.
+clients-secret-once = Copy the client secret now and put it in the application's settings. It is shown only this once: Keyrack does not keep it.
+clients-public-no-secret = A public application has no secret: it signs people in with the client ID alone.
+clients-continue = Go to the application
+flash-client-created = The application was registered.
+flash-client-saved = The application was saved.
+flash-client-secret-rotated = The application has a new secret.
+flash-client-deleted = The application was deleted.
+refused-public_client = A public application has no secret.
+field-too_many = At most { $max } are allowed.
+field-invalid_uri-length_or_spaces = Line { $line }: enter an address of at most 2000 characters.
+field-invalid_uri-not_absolute = Line { $line }: this is not a complete address; it must start with https://.
+field-invalid_uri-fragment = Line { $line }: an address cannot contain a # part.
+field-invalid_uri-credentials = Line { $line }: an address cannot contain a user name or password.
+field-invalid_uri-http_not_loopback = Line { $line }: use https; http is only allowed for localhost or 127.0.0.1.
+field-invalid_uri-scheme = Line { $line }: use https, http on localhost, or, for a public app, a reverse domain name such as com.example.app:/callback.
+console-event-oidc-client-created = Application registered
+console-event-oidc-client-updated = Application changed
+console-event-oidc-client-secret-rotated = New secret for an application
+console-event-oidc-client-deleted = Application deleted

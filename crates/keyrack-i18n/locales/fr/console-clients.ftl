@@ -1,0 +1,47 @@
+# La page de la console des applications où l'on se connecte avec Keyrack (clients OpenID
+# Connect) : la liste, l'enregistrement, les modifications, un nouveau secret, la suppression.
+
+console-nav-clients = Applications
+clients-title = Applications
+clients-intro = Les applications où l'on se connecte avec son compte Keyrack (OpenID Connect). Saisissez l'émetteur ci-dessous dans les paramètres de l'application ; la plupart des applications trouvent le reste grâce à l'adresse de découverte.
+clients-none = Aucune application n'est encore enregistrée.
+clients-issuer = Émetteur (issuer)
+clients-discovery = Adresse de découverte
+clients-name = Nom
+clients-client-id = Identifiant client
+clients-kind = Type d'application
+clients-kind-confidential = Confidentielle (un serveur qui garde un secret)
+clients-kind-confidential-hint = Un site ou un service qui tourne sur un serveur. Il reçoit un secret client.
+clients-kind-public = Publique (sans secret)
+clients-kind-public-hint = Une application sur un téléphone ou un ordinateur, ou une page qui tourne dans le navigateur, qui ne peut pas garder de secret. Elle ne reçoit pas de secret.
+clients-redirect-uris = URI de redirection
+clients-redirect-uris-hint = Une adresse par ligne, exactement comme l'application l'envoie, par exemple https://portail.exemple.fr/callback.
+clients-created = Enregistrée le
+clients-last-used = Dernière utilisation
+clients-last-used-unknown = Inconnue
+clients-register = Enregistrer l'application
+clients-edit = Nom et URI de redirection
+clients-save = Enregistrer
+clients-secret = Nouveau secret
+clients-secret-confirm = Créer un nouveau secret pour { $name } ? Le secret actuel cesse aussitôt de fonctionner : l'application ne pourra connecter personne avant d'avoir le nouveau.
+clients-delete = Supprimer l'application
+clients-delete-confirm = Supprimer { $name } ? Plus personne ne pourra s'y connecter, et toutes les personnes qui y sont connectées par Keyrack seront déconnectées.
+clients-secret-once = Copiez le secret client maintenant et saisissez-le dans les paramètres de l'application. Il n'est affiché que cette fois : Keyrack ne le conserve pas.
+clients-public-no-secret = Une application publique n'a pas de secret : elle connecte les personnes avec le seul identifiant client.
+clients-continue = Aller à l'application
+flash-client-created = L'application a été enregistrée.
+flash-client-saved = L'application a été enregistrée.
+flash-client-secret-rotated = L'application a un nouveau secret.
+flash-client-deleted = L'application a été supprimée.
+refused-public_client = Une application publique n'a pas de secret.
+field-too_many = { $max } au maximum sont autorisés.
+field-invalid_uri-length_or_spaces = Ligne { $line } : saisissez une adresse de 2000 caractères au plus.
+field-invalid_uri-not_absolute = Ligne { $line } : ce n'est pas une adresse complète ; elle doit commencer par https://.
+field-invalid_uri-fragment = Ligne { $line } : une adresse ne peut pas contenir de partie #.
+field-invalid_uri-credentials = Ligne { $line } : une adresse ne peut pas contenir de nom d'utilisateur ni de mot de passe.
+field-invalid_uri-http_not_loopback = Ligne { $line } : utilisez https ; http n'est permis que pour localhost ou 127.0.0.1.
+field-invalid_uri-scheme = Ligne { $line } : utilisez https, http sur localhost ou, pour une application publique, un nom de domaine inversé comme com.exemple.app:/callback.
+console-event-oidc-client-created = Application enregistrée
+console-event-oidc-client-updated = Application modifiée
+console-event-oidc-client-secret-rotated = Nouveau secret pour une application
+console-event-oidc-client-deleted = Application supprimée

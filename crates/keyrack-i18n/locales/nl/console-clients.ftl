@@ -1,0 +1,47 @@
+# De pagina van de console met de applicaties die mensen via Keyrack laten inloggen
+# (OpenID Connect-clients): de lijst, registreren, wijzigen, een nieuw geheim, verwijderen.
+
+console-nav-clients = Applicaties
+clients-title = Applicaties
+clients-intro = Applicaties waar mensen inloggen met hun Keyrack-account (OpenID Connect). Vul de issuer hieronder in bij de instellingen van de applicatie; de meeste applicaties vinden de rest zelf via het discovery-adres.
+clients-none = Er is nog geen applicatie geregistreerd.
+clients-issuer = Uitgever (issuer)
+clients-discovery = Discovery-adres
+clients-name = Naam
+clients-client-id = Client-ID
+clients-kind = Soort
+clients-kind-confidential = Vertrouwelijk (een server die een geheim bewaart)
+clients-kind-confidential-hint = Een website of dienst die op een server draait. Die krijgt een clientgeheim.
+clients-kind-public = Openbaar (geen geheim)
+clients-kind-public-hint = Een app op een telefoon of computer, of een pagina die in de browser draait, die geen geheim kan bewaren. Die krijgt geen geheim.
+clients-redirect-uris = Redirect-URI's
+clients-redirect-uris-hint = Eén adres per regel, precies zoals de applicatie het meestuurt, bijvoorbeeld https://portaal.voorbeeld.nl/callback.
+clients-created = Geregistreerd
+clients-last-used = Laatst gebruikt
+clients-last-used-unknown = Niet bekend
+clients-register = Applicatie registreren
+clients-edit = Naam en redirect-URI's
+clients-save = Opslaan
+clients-secret = Nieuw geheim
+clients-secret-confirm = Een nieuw geheim maken voor { $name }? Het huidige geheim werkt meteen niet meer: de applicatie kan niemand laten inloggen tot ze het nieuwe heeft.
+clients-delete = Applicatie verwijderen
+clients-delete-confirm = { $name } verwijderen? Niemand kan er dan nog inloggen, en wie er via Keyrack is ingelogd, wordt uitgelogd.
+clients-secret-once = Kopieer het clientgeheim nu en zet het in de instellingen van de applicatie. Het wordt alleen deze ene keer getoond: Keyrack bewaart het niet.
+clients-public-no-secret = Een openbare applicatie heeft geen geheim: ze laat mensen inloggen met alleen de client-ID.
+clients-continue = Naar de applicatie
+flash-client-created = De applicatie is geregistreerd.
+flash-client-saved = De applicatie is opgeslagen.
+flash-client-secret-rotated = De applicatie heeft een nieuw geheim.
+flash-client-deleted = De applicatie is verwijderd.
+refused-public_client = Een openbare applicatie heeft geen geheim.
+field-too_many = Er zijn er hoogstens { $max } toegestaan.
+field-invalid_uri-length_or_spaces = Regel { $line }: vul een adres van hoogstens 2000 tekens in.
+field-invalid_uri-not_absolute = Regel { $line }: dit is geen volledig adres; het moet met https:// beginnen.
+field-invalid_uri-fragment = Regel { $line }: een adres mag geen #-deel bevatten.
+field-invalid_uri-credentials = Regel { $line }: een adres mag geen gebruikersnaam of wachtwoord bevatten.
+field-invalid_uri-http_not_loopback = Regel { $line }: gebruik https; http mag alleen voor localhost of 127.0.0.1.
+field-invalid_uri-scheme = Regel { $line }: gebruik https, http op localhost of, voor een openbare app, een omgekeerde domeinnaam zoals com.voorbeeld.app:/callback.
+console-event-oidc-client-created = Applicatie geregistreerd
+console-event-oidc-client-updated = Applicatie gewijzigd
+console-event-oidc-client-secret-rotated = Nieuw geheim voor een applicatie
+console-event-oidc-client-deleted = Applicatie verwijderd

@@ -1,0 +1,47 @@
+# Pagina consolei cu aplicațiile în care oamenii se conectează prin Keyrack (clienți OpenID
+# Connect): lista, înregistrarea, modificarea, un secret nou, ștergerea.
+
+console-nav-clients = Aplicații
+clients-title = Aplicații
+clients-intro = Aplicațiile în care oamenii se conectează cu contul Keyrack (OpenID Connect). Introduceți emitentul de mai jos în setările aplicației; majoritatea aplicațiilor găsesc restul prin adresa de descoperire.
+clients-none = Nu este înregistrată încă nicio aplicație.
+clients-issuer = Emitent (issuer)
+clients-discovery = Adresa de descoperire
+clients-name = Nume
+clients-client-id = ID client
+clients-kind = Tip
+clients-kind-confidential = Confidențială (un server care păstrează un secret)
+clients-kind-confidential-hint = Un site sau un serviciu care rulează pe un server. Primește un secret de client.
+clients-kind-public = Publică (fără secret)
+clients-kind-public-hint = O aplicație pe telefon sau calculator, sau o pagină care rulează în browser, care nu poate păstra un secret. Nu primește secret.
+clients-redirect-uris = URI-uri de redirecționare
+clients-redirect-uris-hint = O adresă pe linie, exact cum o trimite aplicația, de exemplu https://portal.exemplu.ro/callback.
+clients-created = Înregistrată
+clients-last-used = Ultima utilizare
+clients-last-used-unknown = Necunoscută
+clients-register = Înregistrați aplicația
+clients-edit = Numele și URI-urile de redirecționare
+clients-save = Salvați
+clients-secret = Secret nou
+clients-secret-confirm = Creați un secret nou pentru { $name }? Secretul actual nu mai funcționează imediat: aplicația nu poate conecta pe nimeni până nu îl primește pe cel nou.
+clients-delete = Ștergeți aplicația
+clients-delete-confirm = Ștergeți { $name }? Nimeni nu se mai poate conecta la ea, iar cei conectați la ea prin Keyrack sunt deconectați.
+clients-secret-once = Copiați acum secretul de client și introduceți-l în setările aplicației. Este afișat doar de data aceasta: Keyrack nu îl păstrează.
+clients-public-no-secret = O aplicație publică nu are secret: conectează oamenii doar cu ID-ul de client.
+clients-continue = Mergeți la aplicație
+flash-client-created = Aplicația a fost înregistrată.
+flash-client-saved = Aplicația a fost salvată.
+flash-client-secret-rotated = Aplicația are un secret nou.
+flash-client-deleted = Aplicația a fost ștearsă.
+refused-public_client = O aplicație publică nu are secret.
+field-too_many = Sunt permise cel mult { $max }.
+field-invalid_uri-length_or_spaces = Linia { $line }: introduceți o adresă de cel mult 2000 de caractere.
+field-invalid_uri-not_absolute = Linia { $line }: aceasta nu este o adresă completă; trebuie să înceapă cu https://.
+field-invalid_uri-fragment = Linia { $line }: o adresă nu poate conține o parte #.
+field-invalid_uri-credentials = Linia { $line }: o adresă nu poate conține un nume de utilizator sau o parolă.
+field-invalid_uri-http_not_loopback = Linia { $line }: folosiți https; http este permis doar pentru localhost sau 127.0.0.1.
+field-invalid_uri-scheme = Linia { $line }: folosiți https, http pe localhost sau, pentru o aplicație publică, un nume de domeniu inversat, de exemplu com.exemplu.app:/callback.
+console-event-oidc-client-created = Aplicație înregistrată
+console-event-oidc-client-updated = Aplicație modificată
+console-event-oidc-client-secret-rotated = Secret nou pentru o aplicație
+console-event-oidc-client-deleted = Aplicație ștearsă
