@@ -27,9 +27,11 @@ const MAX_URI_LEN: usize = 2000;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewClient {
-    /// Shown to people in messages about the application.
+    /// Shown to people in messages about the application; 1 to 100 characters.
+    #[schema(pattern = "\\S", max_length = 100)]
     pub name: String,
     /// Where codes may be sent, compared exactly (1 to 10).
+    #[schema(min_items = 1, max_items = 10)]
     pub redirect_uris: Vec<String>,
     /// `true` for an application that cannot keep a secret (single-page, native): it gets no
     /// secret and relies on PKCE alone.
