@@ -10,7 +10,7 @@ use keyrack_core::FieldError;
 use keyrack_core::access::Action;
 use keyrack_store::records::search_text;
 use keyrack_store::repo::imports::ImportRecord;
-use keyrack_store::{Conn, StoreError, repo};
+use keyrack_store::{Conn, repo};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -233,10 +233,7 @@ impl App {
             serde_json::to_string(&summary).map_err(|e| AppError::Internal(e.to_string()))?,
             serde_json::to_string(&preview).map_err(|e| AppError::Internal(e.to_string()))?,
         );
-        let mut tx = self.store.begin().await?;
-        repo::imports::update_preview(&mut tx, &record.tenant_id, &record.id, &summary, &preview).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
+        transaction!(self, |tx| Ok(repo::imports::update_preview(tx, &record.tenant_id, &record.id, &summary, &preview).await?))
     }
 
     #[expect(clippy::too_many_arguments, reason = "the row, who applies it, and the transaction's counters")]

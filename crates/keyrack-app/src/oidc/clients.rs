@@ -10,13 +10,13 @@
 use keyrack_core::{FieldError, FieldErrors};
 use keyrack_store::repo;
 use keyrack_store::repo::oidc::ClientRecord;
-use keyrack_store::{StoreError, Tx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::audit::{Event, append};
 use crate::clock::rfc3339;
 use crate::secrets::{digest, new_token};
+use crate::transaction;
 use crate::{Actor, App, AppResult, Origin, Target, new_id};
 
 /// At most this many redirect URIs per list: a client with more is misconfigured.
@@ -149,16 +149,16 @@ impl App {
             post_logout_redirect_uris: dedup(input.post_logout_redirect_uris),
             created_at: now,
         };
-        let mut tx: Tx = self.store.begin().await?;
-        repo::oidc::insert_client(&mut tx, &record).await?;
-        append(
-            &mut tx,
-            Event::new(tenant.id(), actor, origin, now, "oidc_client.created", Some(&record.id), &record.name)
-                .after(serde_json::json!({"public": input.public, "redirect_uris": record.redirect_uris,
-                    "post_logout_redirect_uris": record.post_logout_redirect_uris})),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        transaction!(self, |tx| {
+            repo::oidc::insert_client(tx, &record).await?;
+            append(
+                tx,
+                Event::new(tenant.id(), actor, origin, now, "oidc_client.created", Some(&record.id), &record.name)
+                    .after(serde_json::json!({"public": input.public, "redirect_uris": record.redirect_uris,
+                        "post_logout_redirect_uris": record.post_logout_redirect_uris})),
+            )
+            .await
+        })?;
         Ok(ClientCreated { client_secret: secret, client: self.client_view(tenant.slug(), &record) })
     }
 
