@@ -294,3 +294,75 @@ async fn a_database_outage_answers_503_and_heals_without_a_restart() {
         answers.len()
     );
 }
+
+/// H.38: an action that PostgreSQL picks as the victim of a deadlock runs again and succeeds,
+/// and its effects happen once. A raw transaction holds a person's login row; the action
+/// (resending the invitation) locks the person's row, queues its mail and then waits for the
+/// login row; the raw transaction then asks for the person's row, which closes the cycle. The
+/// raw side waits 20 s before it looks for deadlocks and the action's side the default 1 s, so
+/// PostgreSQL rolls back the action (40P01), the raw transaction gets its lock and commits, and
+/// the action's second attempt goes through.
+#[tokio::test]
+async fn a_deadlocked_action_runs_again_and_its_mail_and_audit_happen_once() {
+    use sqlx::Connection;
+
+    let app = TestApp::spawn().await;
+    if !app.db.is_postgres() {
+        eprintln!("SQLite serializes writers (BEGIN IMMEDIATE): no deadlock to provoke; run with KEYRACK_TEST_DATABASE_URL");
+        return;
+    }
+    let t = app.tenant("deadlock").await;
+    let p =
+        app.person(&t, json!({"kind": "staff", "first_name": "Dead", "last_name": "Lock", "email": "dl@deadlock.example"})).await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.action(&t, &id, "grant", json!({})).await.0, 200);
+    assert_eq!(app.action(&t, &id, "invite", json!({})).await.0, 200);
+    let retries_before = app.app.transaction_retries();
+
+    let mut raw = sqlx::AnyConnection::connect(&app.db.url).await.unwrap();
+    for sql in ["BEGIN", "SET LOCAL deadlock_timeout = '20s'"] {
+        sqlx::query(sql).execute(&mut raw).await.unwrap();
+    }
+    sqlx::query("UPDATE logins SET updated_at = updated_at WHERE person_id = $1").bind(&id).execute(&mut raw).await.unwrap();
+
+    let resend = {
+        let (client, url, key) = (
+            app.client.clone(),
+            format!("{}/api/v1/tenants/{}/people/{id}/access/invite", app.base, t.slug),
+            t.write_key.clone(),
+        );
+        tokio::spawn(async move { send(&client, reqwest::Method::POST, url, &key, json!({})).await })
+    };
+    // Until the action waits for the login row (other tests' sessions wait on their own tables).
+    let mut monitor = sqlx::AnyConnection::connect(&app.db.url).await.unwrap();
+    let started = Instant::now();
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE logins SET username%'",
+        )
+        .fetch_one(&mut monitor)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "the action never waited for the login row");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    sqlx::query("SELECT version FROM people WHERE id = $1 FOR UPDATE").bind(&id).fetch_one(&mut raw).await.unwrap();
+    sqlx::query("COMMIT").execute(&mut raw).await.unwrap();
+
+    let (status, content_type, body) = resend.await.unwrap();
+    assert_eq!(status, 200, "{content_type} {body}");
+    assert_eq!(body["access"]["state"], "invited");
+    let retries = app.app.transaction_retries() - retries_before;
+    assert!(retries >= 1, "the action was not run again");
+    eprintln!("deadlock: the action succeeded after {retries} retry(ies)");
+
+    // One invitation and one audit event for each of the two invites: the rolled-back attempt
+    // left nothing behind.
+    let person = format!("person_id = '{id}'");
+    assert_eq!(app.count(&format!("outbox WHERE template = 'invitation' AND {person}")).await, 2);
+    assert_eq!(app.count(&format!("audit_events WHERE action = 'access.invite' AND subject_id = '{id}'")).await, 2);
+    assert_eq!(app.count(&format!("links WHERE purpose = 'invitation' AND used_at IS NULL AND {person}")).await, 1);
+}

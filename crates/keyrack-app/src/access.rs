@@ -7,7 +7,7 @@ use keyrack_core::password::{PasswordContext, check, generate};
 use keyrack_core::types::{PersonKind, Username};
 use keyrack_core::{FieldError, FieldErrors};
 use keyrack_store::records::{LinkPurpose, LinkRecord, LoginRecord, OutboxRecord, PersonRecord, search_text};
-use keyrack_store::{Conn, StoreError, repo};
+use keyrack_store::{Conn, repo};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -15,6 +15,7 @@ use crate::audit::{Event, append};
 use crate::rights::ACCESS_MANAGE;
 use crate::secrets::{digest, new_token};
 use crate::tenants::Tenant;
+use crate::transaction;
 use crate::views::PersonView;
 use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
 
@@ -154,10 +155,7 @@ impl App {
         input: ActionInput,
     ) -> AppResult<Outcome> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
-        let outcome = self.act_in_tx(&mut tx, actor, origin, tenant, person_id, action, input, now).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(outcome)
+        transaction!(self, |tx| self.act_in_tx(tx, actor, origin, tenant, person_id, action, input.clone(), now).await)
     }
 
     /// Runs one access action inside the caller's transaction: lock the person, decide, carry

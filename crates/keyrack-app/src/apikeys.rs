@@ -2,13 +2,14 @@
 
 use keyrack_core::FieldError;
 use keyrack_store::records::ApiKeyRecord;
-use keyrack_store::{StoreError, repo};
+use keyrack_store::repo;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 
 use crate::audit::{Event, append};
 use crate::secrets::{digest, new_token};
+use crate::transaction;
 use crate::views::ApiKeyCreated;
 use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
 
@@ -19,6 +20,7 @@ pub const KEY_PREFIX: &str = "kr_";
 #[serde(deny_unknown_fields)]
 pub struct NewApiKey {
     /// `read` or `write`.
+    #[schema(pattern = "^(read|write)$")]
     pub scope: String,
     #[serde(default)]
     pub label: Option<String>,
@@ -44,16 +46,16 @@ impl App {
             created_at: now,
             revoked_at: None,
         };
-        let mut tx = self.store.begin().await?;
-        repo::api_keys::insert(&mut tx, &record, &digest(&key)).await?;
-        append(
-            &mut tx,
-            Event::new(tenant.id(), actor, origin, now, "api_key.created", Some(&record.id), &record.label)
-                .after(serde_json::json!({"scope": scope})),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(ApiKeyCreated { id: record.id, key, scope })
+        transaction!(self, |tx| {
+            repo::api_keys::insert(tx, &record, &digest(&key)).await?;
+            append(
+                tx,
+                Event::new(tenant.id(), actor, origin, now, "api_key.created", Some(&record.id), &record.label)
+                    .after(serde_json::json!({"scope": scope})),
+            )
+            .await?;
+            Ok(ApiKeyCreated { id: record.id.clone(), key: key.clone(), scope: scope.clone() })
+        })
     }
 
     pub async fn revoke_api_key(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<()> {
@@ -61,13 +63,13 @@ impl App {
         self.require_write(actor, tenant.id(), Target::ApiKey(id)).await?;
         self.require_administrator(actor, &tenant).await?;
         let now = self.now();
-        let mut tx = self.store.begin().await?;
-        if !repo::api_keys::revoke(&mut tx, tenant.id(), id, now).await? {
-            return Err(AppError::NotFound);
-        }
-        append(&mut tx, Event::new(tenant.id(), actor, origin, now, "api_key.revoked", Some(id), id)).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
+        transaction!(self, |tx| {
+            if !repo::api_keys::revoke(tx, tenant.id(), id, now).await? {
+                return Err(AppError::NotFound);
+            }
+            append(tx, Event::new(tenant.id(), actor, origin, now, "api_key.revoked", Some(id), id)).await?;
+            Ok(())
+        })
     }
 
     /// Resolves a bearer credential: the operator key or a live tenant key.

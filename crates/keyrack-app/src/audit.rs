@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
 use crate::clock::rfc3339;
+use crate::transaction;
 use crate::views::{AuditActorView, AuditEventView, Page};
 use crate::{Actor, App, AppResult, Origin, new_id};
 
@@ -346,9 +347,10 @@ impl App {
                 let mut conn = self.store.read().await?;
                 if repo::audit::head(&mut conn, &tenant_id).await?.is_none() {
                     drop(conn);
-                    let mut tx = self.store.begin().await?;
-                    start_chain(&mut tx, &tenant_id).await?;
-                    tx.commit().await.map_err(StoreError::from)?;
+                    transaction!(self, |tx| {
+                        start_chain(tx, &tenant_id).await?;
+                        Ok(())
+                    })?;
                 }
             }
             reports.push(self.verify_chain(tenant.slug(), &tenant_id).await?);

@@ -14,12 +14,13 @@ use keyrack_core::access::{Action, Effect, decide};
 use keyrack_core::password::{MAX_LENGTH, PasswordContext, check, normalize};
 use keyrack_core::throttle::{ThrottlePolicy, is_locked};
 use keyrack_store::records::LinkPurpose;
-use keyrack_store::{StoreError, repo};
+use keyrack_store::repo;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::audit::{Event, append};
 use crate::secrets::digest;
+use crate::transaction;
 use crate::views::PersonView;
 use crate::{Actor, App, AppError, AppResult, Origin};
 
@@ -99,38 +100,39 @@ impl App {
             _ => None,
         };
 
-        let mut tx = self.store.begin().await?;
-        repo::people::lock(&mut tx, tenant.id(), &login.person_id).await?;
-        let person = repo::people::get(&mut tx, tenant.id(), &login.person_id).await?.ok_or(AppError::InvalidCredentials)?;
-        let mut current = repo::logins::get(&mut tx, tenant.id(), &login.person_id).await?.ok_or(AppError::InvalidCredentials)?;
-        // The login may have changed while the hash was checked (blocked, password changed).
-        if current.password_hash != stored {
-            return Err(AppError::InvalidCredentials);
-        }
-        let transition =
-            decide(current.state, current.state_before_block, Action::LogIn).map_err(|_| AppError::InvalidCredentials)?;
-        if transition.effects.contains(&Effect::RevokeResetLinks) {
-            repo::links::revoke(&mut tx, &current.person_id, Some(LinkPurpose::Reset), now).await?;
-        }
-        let from = current.state;
-        current.state = transition.to;
-        current.last_login_at = Some(now);
-        current.failed_logins = 0;
-        current.last_failed_at = None;
-        if let Some(h) = rehash {
-            current.password_hash = Some(h);
-        }
-        current.updated_at = now;
-        repo::logins::record_login(&mut tx, &current).await?;
-        let actor = Actor::Person { id: person.id.clone(), tenant_id: tenant.id().to_owned(), label: person.display_name() };
-        let mut event = Event::new(tenant.id(), &actor, origin, now, "login", Some(&person.id), &person.display_name());
-        if from != transition.to {
-            event = event
-                .before(serde_json::json!({"state": from.as_str()}))
-                .after(serde_json::json!({"state": transition.to.as_str()}));
-        }
-        append(&mut tx, event).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let (person, current) = transaction!(self, |tx| {
+            repo::people::lock(tx, tenant.id(), &login.person_id).await?;
+            let person = repo::people::get(tx, tenant.id(), &login.person_id).await?.ok_or(AppError::InvalidCredentials)?;
+            let mut current = repo::logins::get(tx, tenant.id(), &login.person_id).await?.ok_or(AppError::InvalidCredentials)?;
+            // The login may have changed while the hash was checked (blocked, password changed).
+            if current.password_hash != stored {
+                return Err(AppError::InvalidCredentials);
+            }
+            let transition =
+                decide(current.state, current.state_before_block, Action::LogIn).map_err(|_| AppError::InvalidCredentials)?;
+            if transition.effects.contains(&Effect::RevokeResetLinks) {
+                repo::links::revoke(tx, &current.person_id, Some(LinkPurpose::Reset), now).await?;
+            }
+            let from = current.state;
+            current.state = transition.to;
+            current.last_login_at = Some(now);
+            current.failed_logins = 0;
+            current.last_failed_at = None;
+            if let Some(h) = rehash.clone() {
+                current.password_hash = Some(h);
+            }
+            current.updated_at = now;
+            repo::logins::record_login(tx, &current).await?;
+            let actor = Actor::Person { id: person.id.clone(), tenant_id: tenant.id().to_owned(), label: person.display_name() };
+            let mut event = Event::new(tenant.id(), &actor, origin, now, "login", Some(&person.id), &person.display_name());
+            if from != transition.to {
+                event = event
+                    .before(serde_json::json!({"state": from.as_str()}))
+                    .after(serde_json::json!({"state": transition.to.as_str()}));
+            }
+            append(tx, event).await?;
+            Ok((person, current))
+        })?;
         metrics::counter!("keyrack_logins_total", "outcome" => "success").increment(1);
         Ok((tenant, person, current))
     }
@@ -152,50 +154,51 @@ impl App {
             check(&tenant.settings.password, &input.password, &ctx).map_err(|e| AppError::Validation(FieldErrors(e)))?;
         let password_hash = self.hasher.hash(normalized).await?;
 
-        let mut tx = self.store.begin().await?;
-        repo::people::lock(&mut tx, tenant.id(), &link.person_id).await?;
-        // The one statement that decides which of several concurrent uses wins.
-        if !repo::links::consume(&mut tx, &link.id, now).await? {
-            return Err(AppError::LinkInvalid);
-        }
-        let mut current = repo::logins::get(&mut tx, tenant.id(), &link.person_id).await?.ok_or(AppError::LinkInvalid)?;
-        let transition =
-            decide(current.state, current.state_before_block, Action::AcceptLink).map_err(|_| AppError::LinkInvalid)?;
-        let before = self.login_json(&mut tx, &current).await?;
-        for effect in &transition.effects {
-            match effect {
-                Effect::StorePassword => {
-                    current.password_hash = Some(password_hash.clone());
-                    current.must_change_password = false;
-                    current.failed_logins = 0;
-                    current.last_failed_at = None;
-                }
-                Effect::RevokeLinks => {
-                    repo::links::revoke(&mut tx, &current.person_id, None, now).await?;
-                }
-                Effect::RevokeSessions => {
-                    repo::sessions::delete_for_person(&mut tx, &current.person_id).await?;
-                }
-                _ => {}
+        let current = transaction!(self, |tx| {
+            repo::people::lock(tx, tenant.id(), &link.person_id).await?;
+            // The one statement that decides which of several concurrent uses wins.
+            if !repo::links::consume(tx, &link.id, now).await? {
+                return Err(AppError::LinkInvalid);
             }
-        }
-        current.state = transition.to;
-        current.updated_at = now;
-        repo::logins::update(&mut tx, &current).await?;
-        let after = self.login_json(&mut tx, &current).await?;
-        let actor = Actor::Person { id: person.id.clone(), tenant_id: tenant.id().to_owned(), label: person.display_name() };
-        let action = match link.purpose {
-            LinkPurpose::Invitation => "access.accept_invitation",
-            LinkPurpose::Reset => "access.accept_reset",
-        };
-        append(
-            &mut tx,
-            Event::new(tenant.id(), &actor, origin, now, action, Some(&person.id), &person.display_name())
-                .before(before)
-                .after(after),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+            let mut current = repo::logins::get(tx, tenant.id(), &link.person_id).await?.ok_or(AppError::LinkInvalid)?;
+            let transition =
+                decide(current.state, current.state_before_block, Action::AcceptLink).map_err(|_| AppError::LinkInvalid)?;
+            let before = self.login_json(tx, &current).await?;
+            for effect in &transition.effects {
+                match effect {
+                    Effect::StorePassword => {
+                        current.password_hash = Some(password_hash.clone());
+                        current.must_change_password = false;
+                        current.failed_logins = 0;
+                        current.last_failed_at = None;
+                    }
+                    Effect::RevokeLinks => {
+                        repo::links::revoke(tx, &current.person_id, None, now).await?;
+                    }
+                    Effect::RevokeSessions => {
+                        repo::sessions::delete_for_person(tx, &current.person_id).await?;
+                    }
+                    _ => {}
+                }
+            }
+            current.state = transition.to;
+            current.updated_at = now;
+            repo::logins::update(tx, &current).await?;
+            let after = self.login_json(tx, &current).await?;
+            let actor = Actor::Person { id: person.id.clone(), tenant_id: tenant.id().to_owned(), label: person.display_name() };
+            let action = match link.purpose {
+                LinkPurpose::Invitation => "access.accept_invitation",
+                LinkPurpose::Reset => "access.accept_reset",
+            };
+            append(
+                tx,
+                Event::new(tenant.id(), &actor, origin, now, action, Some(&person.id), &person.display_name())
+                    .before(before)
+                    .after(after),
+            )
+            .await?;
+            Ok(current)
+        })?;
         let mut conn = self.store.read().await?;
         self.person_view(&mut conn, &tenant, person, Some(current)).await
     }

@@ -30,6 +30,11 @@ pub enum AppError {
     LinkInvalid,
     #[error("the database is not available")]
     Unavailable,
+    /// The database rolled the transaction back for a concurrent one (serialization failure or
+    /// deadlock). [`crate::App::transaction`] runs the action again; this reaches a client only
+    /// when every attempt lost.
+    #[error("the change collided with concurrent changes: {0}")]
+    Contention(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -38,7 +43,10 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
-        if e.is_unavailable() {
+        if e.is_transient_conflict() {
+            tracing::info!(error = %e, "transaction rolled back by a concurrent one");
+            AppError::Contention(e.to_string())
+        } else if e.is_unavailable() {
             tracing::warn!(error = %e, "database unavailable");
             AppError::Unavailable
         } else {

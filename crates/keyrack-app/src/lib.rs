@@ -30,8 +30,44 @@ pub mod usage;
 pub mod views;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use keyrack_store::Store;
+
+/// How many times an action's transaction runs at most when concurrent transactions keep
+/// rolling it back (see [`transaction!`]); the pauses between add up to about 0.2 s.
+pub const TRANSACTION_ATTEMPTS: u32 = 5;
+
+/// Runs one action's transaction: `transaction!(app, |tx| body)` begins a write transaction,
+/// evaluates `body` (an expression of type `AppResult<T>`, where `?` and `return` leave the
+/// body, as in a closure) with `tx: &mut Tx`, and commits when it answered `Ok`. When the
+/// database rolled it back for a concurrent transaction, the whole body runs again from its
+/// first read (see [`App::retry_transaction`]). So a body must do nothing outside its
+/// transaction: mail goes through the outbox and audit events are rows, and a retried action
+/// leaves each once. A macro rather than a function taking an async closure, because the
+/// future of such a function cannot be shown to be `Send` to the web handlers.
+macro_rules! transaction {
+    ($app:expr, |$tx:ident| $body:expr) => {{
+        let app: &$crate::App = $app;
+        let mut attempt = 1;
+        loop {
+            let mut owned = app.store.begin().await?;
+            let result: $crate::AppResult<_> = {
+                let $tx: &mut keyrack_store::Tx = &mut owned;
+                async { $body }.await
+            };
+            let result = match result {
+                Ok(value) => owned.commit().await.map(|()| value).map_err(|e| keyrack_store::StoreError::from(e).into()),
+                Err(e) => Err(e), // dropping the transaction rolls it back
+            };
+            if !app.retry_transaction(&result, attempt).await {
+                break result;
+            }
+            attempt += 1;
+        }
+    }};
+}
+pub(crate) use transaction;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::AppConfig;
@@ -124,6 +160,8 @@ pub struct App {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: Arc<AppConfig>,
     pub(crate) hasher: PasswordHasher,
+    /// Transactions run again after a serialization failure or deadlock, since start.
+    transaction_retries: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for App {
@@ -135,7 +173,7 @@ impl std::fmt::Debug for App {
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         let hasher = PasswordHasher::new(config.argon2);
-        Self { store, clock, config: Arc::new(config), hasher }
+        Self { store, clock, config: Arc::new(config), hasher, transaction_retries: Arc::default() }
     }
 
     pub fn store(&self) -> &Store {
@@ -152,6 +190,28 @@ impl App {
 
     pub fn now(&self) -> i64 {
         self.clock.now_ms()
+    }
+
+    /// How many action transactions ran again after a serialization failure or deadlock.
+    pub fn transaction_retries(&self) -> u64 {
+        self.transaction_retries.load(Ordering::Relaxed)
+    }
+
+    /// After one attempt of an action's transaction (see [`transaction!`]): whether to run it
+    /// again, because the database rolled it back for a concurrent transaction (PostgreSQL
+    /// 40001 or 40P01, at any statement or at commit) and attempts are left. Counts the retry
+    /// (`keyrack_transaction_retries_total`) and waits a short, growing, jittered pause first.
+    pub(crate) async fn retry_transaction<T>(&self, result: &AppResult<T>, attempt: u32) -> bool {
+        let Err(AppError::Contention(reason)) = result else { return false };
+        if attempt >= TRANSACTION_ATTEMPTS {
+            return false;
+        }
+        metrics::counter!("keyrack_transaction_retries_total").increment(1);
+        self.transaction_retries.fetch_add(1, Ordering::Relaxed);
+        tracing::info!(attempt, %reason, "running the action's transaction again");
+        let pause = 5 * (1u64 << attempt) + rand::random_range(0..10u64);
+        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+        true
     }
 
     /// Checks that the actor may change `target` in the tenant: 404 when the target is not

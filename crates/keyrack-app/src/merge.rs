@@ -18,13 +18,14 @@ use keyrack_core::access::AccessState;
 use keyrack_core::types::PersonKind;
 use keyrack_core::{FieldError, FieldErrors};
 use keyrack_store::records::{LoginRecord, PersonRecord, search_text};
-use keyrack_store::{Conn, StoreError, repo};
+use keyrack_store::{Conn, repo};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::audit::{Event, append};
 use crate::rights::{ACCESS_MANAGE, PEOPLE_MANAGE, PEOPLE_VIEW};
 use crate::tenants::Tenant;
+use crate::transaction;
 use crate::views::{Page, PersonView};
 use crate::{Actor, App, AppError, AppResult, Origin, Target};
 
@@ -166,20 +167,20 @@ impl App {
             return Err(FieldError::new("other", "same_person", "a person cannot be merged with themselves").into());
         }
         let now = self.now();
-        let mut tx = self.store.begin().await?;
         // Both rows locked in id order, so two merges of the same pair cannot deadlock.
         let (first, second) = if survivor_id < input.other.as_str() {
             (survivor_id, input.other.as_str())
         } else {
             (input.other.as_str(), survivor_id)
         };
-        for id in [first, second] {
-            if !repo::people::lock(&mut tx, tenant.id(), id).await? {
-                return Err(AppError::NotFound);
+        transaction!(self, |tx| {
+            for id in [first, second] {
+                if !repo::people::lock(tx, tenant.id(), id).await? {
+                    return Err(AppError::NotFound);
+                }
             }
-        }
-        self.merge_in_tx(&mut tx, actor, origin, &tenant, survivor_id, &input, now).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+            self.merge_in_tx(tx, actor, origin, &tenant, survivor_id, &input, now).await
+        })?;
         self.person(actor, slug, survivor_id).await
     }
 

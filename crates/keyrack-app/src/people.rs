@@ -11,13 +11,14 @@ use keyrack_core::types::{Email, Locale, PersonKind, parse_name, parse_phone};
 use keyrack_core::{FieldError, FieldErrors};
 use keyrack_store::records::{LinkPurpose, LoginRecord, PersonRecord, search_text};
 use keyrack_store::repo::people::{PeopleFilter, Reach};
-use keyrack_store::{Conn, StoreError, repo};
+use keyrack_store::{Conn, repo};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::audit::{Event, append};
 use crate::rights::{ACCESS_MANAGE, PEOPLE_MANAGE, PEOPLE_VIEW, Rights};
 use crate::tenants::Tenant;
+use crate::transaction;
 use crate::views::{AccessView, DiagnosisView, Page, PersonView, ReasonView, opt_time};
 use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
 
@@ -26,6 +27,7 @@ use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
 #[serde(deny_unknown_fields)]
 pub struct NewPerson {
     /// `staff`, `owner`, `guest` or `contact`.
+    #[schema(pattern = "^(staff|owner|guest|contact)$")]
     pub kind: String,
     #[serde(default)]
     pub salutation: Option<String>,
@@ -49,6 +51,7 @@ pub struct NewPerson {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonPatch {
+    #[schema(pattern = "^(staff|owner|guest|contact)$")]
     pub kind: Option<String>,
     pub salutation: Option<String>,
     pub first_name: Option<String>,
@@ -68,7 +71,7 @@ pub struct RoleAssignment {
     #[serde(default)]
     pub permissions: Vec<String>,
     /// `"all"` or a list of branch ids.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::views::branch_scope_schema)]
     #[serde(default = "all_branches")]
     pub branches: serde_json::Value,
 }
@@ -91,8 +94,10 @@ pub struct PeopleQuery {
     /// Words to find in names, e-mail, username and phone numbers.
     pub q: Option<String>,
     /// An access state.
+    #[param(pattern = "^(none|granted|invited|active|reset_pending|reset_requested|blocked)$")]
     pub state: Option<String>,
     /// A person kind.
+    #[param(pattern = "^(staff|owner|guest|contact)$")]
     pub kind: Option<String>,
     /// A role name.
     pub role: Option<String>,
@@ -100,7 +105,7 @@ pub struct PeopleQuery {
     pub branch: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-    /// Page size, 1 to 200 (default 50).
+    /// Page size, 1 to 200 (default 50); a number outside is brought within.
     pub limit: Option<i64>,
 }
 
@@ -218,15 +223,12 @@ impl App {
             updated_at: now,
             version: 0,
         };
-        let mut tx = self.store.begin().await?;
-        repo::people::insert(&mut tx, &person, &search_text(&person, None)).await?;
-        append(
-            &mut tx,
-            Event::new(tenant.id(), actor, origin, now, "person.created", Some(&person.id), &person.display_name())
-                .after(person_json(&person)),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        transaction!(self, |tx| {
+            repo::people::insert(tx, &person, &search_text(&person, None)).await?;
+            let event = Event::new(tenant.id(), actor, origin, now, "person.created", Some(&person.id), &person.display_name());
+            append(tx, event.after(person_json(&person))).await?;
+            Ok(())
+        })?;
         self.person_in(&tenant, &person.id).await
     }
 
@@ -275,12 +277,25 @@ impl App {
         id: &str,
         patch: PersonPatch,
     ) -> AppResult<PersonView> {
-        let mut tx = self.store.begin().await?;
-        if !repo::people::lock(&mut tx, tenant.id(), id).await? {
+        transaction!(self, |tx| self.change_person_in(tx, actor, origin, tenant, id, patch.clone()).await)?;
+        self.person_in(tenant, id).await
+    }
+
+    /// The body of [`Self::change_person`]'s transaction.
+    async fn change_person_in(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        origin: &Origin,
+        tenant: &Tenant,
+        id: &str,
+        patch: PersonPatch,
+    ) -> AppResult<()> {
+        if !repo::people::lock(tx, tenant.id(), id).await? {
             return Err(AppError::NotFound);
         }
-        let before = repo::people::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
-        let login = repo::logins::get(&mut tx, tenant.id(), id).await?;
+        let before = repo::people::get(tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+        let login = repo::logins::get(tx, tenant.id(), id).await?;
         let base = PersonFields {
             kind: before.kind,
             salutation: before.salutation.clone(),
@@ -314,17 +329,16 @@ impl App {
         };
         let (b, a) = diff(&person_json(&before), &person_json(&after));
         if !a.is_empty() {
-            repo::people::update(&mut tx, &after, &search_text(&after, login.as_ref().map(|l| l.username.as_str()))).await?;
+            repo::people::update(tx, &after, &search_text(&after, login.as_ref().map(|l| l.username.as_str()))).await?;
             append(
-                &mut tx,
+                tx,
                 Event::new(tenant.id(), actor, origin, now, "person.updated", Some(id), &after.display_name())
                     .before(serde_json::Value::Object(b))
                     .after(serde_json::Value::Object(a)),
             )
             .await?;
-            tx.commit().await.map_err(StoreError::from)?;
         }
-        self.person_in(tenant, id).await
+        Ok(())
     }
 
     /// Deletes the person and their login; their audit events stay with the name redacted.
@@ -334,25 +348,25 @@ impl App {
         let mut conn = self.store.read().await?;
         let rights = self.require_person(&mut conn, actor, &tenant, id, PEOPLE_MANAGE).await?;
         drop(conn);
-        let mut tx = self.store.begin().await?;
-        if !repo::people::lock(&mut tx, tenant.id(), id).await? {
-            return Err(AppError::NotFound);
-        }
-        if let Some(login) = repo::logins::get(&mut tx, tenant.id(), id).await? {
-            // Deleting a person with a login also takes their access away.
-            rights.require(ACCESS_MANAGE)?;
-            self.refuse_if_last_administrator(&mut tx, &tenant, &login).await?;
-        }
-        repo::people::delete(&mut tx, tenant.id(), id).await?;
-        repo::audit::redact_subject(&mut tx, tenant.id(), id, crate::audit::REDACTED).await?;
-        // The people merged into this one are part of their history (see `merge`).
-        for merged in repo::merges::merged_into(&mut tx, tenant.id(), id).await? {
-            repo::audit::redact_subject(&mut tx, tenant.id(), &merged, crate::audit::REDACTED).await?;
-        }
-        append(&mut tx, Event::new(tenant.id(), actor, origin, self.now(), "person.deleted", Some(id), crate::audit::REDACTED))
-            .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
+        transaction!(self, |tx| {
+            if !repo::people::lock(tx, tenant.id(), id).await? {
+                return Err(AppError::NotFound);
+            }
+            if let Some(login) = repo::logins::get(tx, tenant.id(), id).await? {
+                // Deleting a person with a login also takes their access away.
+                rights.require(ACCESS_MANAGE)?;
+                self.refuse_if_last_administrator(tx, &tenant, &login).await?;
+            }
+            repo::people::delete(tx, tenant.id(), id).await?;
+            repo::audit::redact_subject(tx, tenant.id(), id, crate::audit::REDACTED).await?;
+            // The people merged into this one are part of their history (see `merge`).
+            for merged in repo::merges::merged_into(tx, tenant.id(), id).await? {
+                repo::audit::redact_subject(tx, tenant.id(), &merged, crate::audit::REDACTED).await?;
+            }
+            append(tx, Event::new(tenant.id(), actor, origin, self.now(), "person.deleted", Some(id), crate::audit::REDACTED))
+                .await?;
+            Ok(())
+        })
     }
 
     /// A page of the people the actor reaches (`people.view`), filtered.
@@ -430,78 +444,82 @@ impl App {
         drop(conn);
         let mut errors = FieldErrors::default();
         let permissions = errors.take(self.known_permissions("permissions", &input.permissions));
-        let mut tx = self.store.begin().await?;
-        if !repo::people::lock(&mut tx, tenant.id(), id).await? {
-            return Err(AppError::NotFound);
-        }
-        let branches = match &input.branches {
-            serde_json::Value::String(s) if s == "all" => Some(None),
-            serde_json::Value::Array(items) => {
-                let mut ids = Vec::new();
-                for (i, item) in items.iter().enumerate() {
-                    let found = match item.as_str() {
-                        Some(b) => repo::branches::get(&mut tx, tenant.id(), b).await?,
-                        None => None,
-                    };
-                    match found {
-                        Some(b) if !ids.contains(&b.id) => ids.push(b.id),
-                        Some(_) => {}
-                        None => errors.push(FieldError::new(
-                            format!("branches[{i}]"),
-                            "unknown_branch",
-                            "is not a branch of this tenant",
-                        )),
+        transaction!(self, |tx| {
+            // Each attempt starts from the errors found before the transaction.
+            let mut errors = errors.clone();
+            let permissions = permissions.clone();
+            if !repo::people::lock(tx, tenant.id(), id).await? {
+                return Err(AppError::NotFound);
+            }
+            let branches = match &input.branches {
+                serde_json::Value::String(s) if s == "all" => Some(None),
+                serde_json::Value::Array(items) => {
+                    let mut ids = Vec::new();
+                    for (i, item) in items.iter().enumerate() {
+                        let found = match item.as_str() {
+                            Some(b) => repo::branches::get(tx, tenant.id(), b).await?,
+                            None => None,
+                        };
+                        match found {
+                            Some(b) if !ids.contains(&b.id) => ids.push(b.id),
+                            Some(_) => {}
+                            None => errors.push(FieldError::new(
+                                format!("branches[{i}]"),
+                                "unknown_branch",
+                                "is not a branch of this tenant",
+                            )),
+                        }
                     }
+                    ids.sort();
+                    Some(Some(ids))
                 }
-                ids.sort();
-                Some(Some(ids))
-            }
-            _ => {
-                errors.push(FieldError::new("branches", "invalid_branches", "must be \"all\" or a list of branch ids"));
-                None
-            }
-        };
-        let role = match &input.role {
-            Some(name) => match repo::roles::by_name(&mut tx, tenant.id(), name).await? {
-                Some(r) => Some(r),
-                None => {
-                    errors.push(FieldError::new("role", "unknown_role", format!("'{name}' is not a role of this tenant")));
+                _ => {
+                    errors.push(FieldError::new("branches", "invalid_branches", "must be \"all\" or a list of branch ids"));
                     None
                 }
-            },
-            None => None,
-        };
-        errors.into_result()?;
-        let (Some(permissions), Some(branches)) = (permissions, branches) else {
-            return Err(AppError::Internal("unreachable".into()));
-        };
-        let mut login = repo::logins::get(&mut tx, tenant.id(), id).await?.ok_or(keyrack_core::access::Refusal {
-            code: keyrack_core::access::RefusalCode::AccessNotGranted,
-            action: keyrack_core::access::Action::Grant,
-            state: AccessState::None,
+            };
+            let role = match &input.role {
+                Some(name) => match repo::roles::by_name(tx, tenant.id(), name).await? {
+                    Some(r) => Some(r),
+                    None => {
+                        errors.push(FieldError::new("role", "unknown_role", format!("'{name}' is not a role of this tenant")));
+                        None
+                    }
+                },
+                None => None,
+            };
+            errors.into_result()?;
+            let (Some(permissions), Some(branches)) = (permissions, branches) else {
+                return Err(AppError::Internal("unreachable".into()));
+            };
+            let mut login = repo::logins::get(tx, tenant.id(), id).await?.ok_or(keyrack_core::access::Refusal {
+                code: keyrack_core::access::RefusalCode::AccessNotGranted,
+                action: keyrack_core::access::Action::Grant,
+                state: AccessState::None,
+            })?;
+            let before = self.login_json(tx, &login).await?;
+            check_assignment(&rights, &login, role.as_ref(), &permissions, &branches)?;
+            let keeps_admin = role.as_ref().is_some_and(|r| r.name == ADMINISTRATOR);
+            if !keeps_admin {
+                self.refuse_if_last_administrator(tx, &tenant, &login).await?;
+            }
+            login.role_id = role.map(|r| r.id);
+            login.permissions = permissions;
+            login.branches = branches;
+            let now = self.now();
+            login.updated_at = now;
+            repo::logins::update(tx, &login).await?;
+            let after = self.login_json(tx, &login).await?;
+            let person = repo::people::get(tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+            append(
+                tx,
+                Event::new(tenant.id(), actor, origin, now, "access.role", Some(id), &person.display_name())
+                    .before(before)
+                    .after(after),
+            )
+            .await?;
+            Ok(())
         })?;
-        let before = self.login_json(&mut tx, &login).await?;
-        check_assignment(&rights, &login, role.as_ref(), &permissions, &branches)?;
-        let keeps_admin = role.as_ref().is_some_and(|r| r.name == ADMINISTRATOR);
-        if !keeps_admin {
-            self.refuse_if_last_administrator(&mut tx, &tenant, &login).await?;
-        }
-        login.role_id = role.map(|r| r.id);
-        login.permissions = permissions;
-        login.branches = branches;
-        let now = self.now();
-        login.updated_at = now;
-        repo::logins::update(&mut tx, &login).await?;
-        let after = self.login_json(&mut tx, &login).await?;
-        let person = repo::people::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
-        append(
-            &mut tx,
-            Event::new(tenant.id(), actor, origin, now, "access.role", Some(id), &person.display_name())
-                .before(before)
-                .after(after),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
         self.person_in(&tenant, id).await
     }
 

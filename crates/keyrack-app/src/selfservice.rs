@@ -7,14 +7,15 @@ use keyrack_core::access::{AccessState, Action, Effect, decide};
 use keyrack_core::password::{PasswordContext, check};
 use keyrack_core::types::{Email, Locale, PersonKind, Username};
 use keyrack_store::records::{LinkPurpose, LoginRecord, OutboxRecord, PersonRecord};
+use keyrack_store::repo;
 use keyrack_store::repo::sessions::SessionRecord;
-use keyrack_store::{StoreError, repo};
 use serde::Deserialize;
 
 use crate::audit::{Event, append};
 use crate::auth::{AcceptLink, Credentials};
 use crate::secrets::{digest, new_token};
 use crate::tenants::Tenant;
+use crate::transaction;
 use crate::{Actor, App, AppError, AppResult, Origin, new_id};
 
 /// A signed-in person, as every page after sign-in sees them.
@@ -163,24 +164,24 @@ impl App {
 
     /// "Sign out everywhere else".
     pub async fn end_other_sessions(&self, session: &Session, origin: &Origin) -> AppResult<u64> {
-        let mut tx = self.store.begin().await?;
-        let ended = repo::sessions::delete_others(&mut tx, &session.person.id, &session.id_hash).await?;
-        append(
-            &mut tx,
-            Event::new(
-                session.tenant.id(),
-                &session.actor(),
-                origin,
-                self.now(),
-                "session.ended_others",
-                Some(&session.person.id),
-                &session.person.display_name(),
+        transaction!(self, |tx| {
+            let ended = repo::sessions::delete_others(tx, &session.person.id, &session.id_hash).await?;
+            append(
+                tx,
+                Event::new(
+                    session.tenant.id(),
+                    &session.actor(),
+                    origin,
+                    self.now(),
+                    "session.ended_others",
+                    Some(&session.person.id),
+                    &session.person.display_name(),
+                )
+                .after(serde_json::json!({"ended": ended})),
             )
-            .after(serde_json::json!({"ended": ended})),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(ended)
+            .await?;
+            Ok(ended)
+        })
     }
 
     /// Changes one's own password: the current one, the new one twice. Other sessions end
@@ -215,32 +216,32 @@ impl App {
         let Some(normalized) = normalized else { return Err(AppError::Internal("unreachable".into())) };
         let hash = self.hasher.hash(normalized).await?;
         let now = self.now();
-        let mut tx = self.store.begin().await?;
-        repo::people::lock(&mut tx, session.tenant.id(), &session.person.id).await?;
-        let mut login =
-            repo::logins::get(&mut tx, session.tenant.id(), &session.person.id).await?.ok_or(AppError::Unauthorized)?;
-        login.password_hash = Some(hash);
-        login.must_change_password = false;
-        login.updated_at = now;
-        repo::logins::update(&mut tx, &login).await?;
-        let ended = repo::sessions::delete_others(&mut tx, &session.person.id, &session.id_hash).await?;
-        repo::links::revoke(&mut tx, &session.person.id, Some(LinkPurpose::Reset), now).await?;
-        append(
-            &mut tx,
-            Event::new(
-                session.tenant.id(),
-                &session.actor(),
-                origin,
-                now,
-                "password.changed",
-                Some(&session.person.id),
-                &session.person.display_name(),
+        transaction!(self, |tx| {
+            repo::people::lock(tx, session.tenant.id(), &session.person.id).await?;
+            let mut login =
+                repo::logins::get(tx, session.tenant.id(), &session.person.id).await?.ok_or(AppError::Unauthorized)?;
+            login.password_hash = Some(hash.clone());
+            login.must_change_password = false;
+            login.updated_at = now;
+            repo::logins::update(tx, &login).await?;
+            let ended = repo::sessions::delete_others(tx, &session.person.id, &session.id_hash).await?;
+            repo::links::revoke(tx, &session.person.id, Some(LinkPurpose::Reset), now).await?;
+            append(
+                tx,
+                Event::new(
+                    session.tenant.id(),
+                    &session.actor(),
+                    origin,
+                    now,
+                    "password.changed",
+                    Some(&session.person.id),
+                    &session.person.display_name(),
+                )
+                .after(serde_json::json!({"other_sessions_ended": ended})),
             )
-            .after(serde_json::json!({"other_sessions_ended": ended})),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
+            .await?;
+            Ok(())
+        })
     }
 
     pub async fn update_own_profile(&self, session: &Session, origin: &Origin, input: ProfileUpdate) -> AppResult<()> {
@@ -272,102 +273,102 @@ impl App {
             return Ok(());
         }
         let now = self.now();
-        let mut tx = self.store.begin().await?;
-        let mut people = match Email::parse(typed) {
-            Ok(email) => repo::people::with_email(&mut tx, tenant.id(), email.as_str()).await?,
-            Err(_) => Vec::new(),
-        };
-        if let Some(login) = repo::logins::by_username(&mut tx, tenant.id(), typed).await?
-            && !people.iter().any(|p| p.id == login.person_id)
-            && let Some(p) = repo::people::get(&mut tx, tenant.id(), &login.person_id).await?
-        {
-            people.push(p);
-        }
-        let system = Actor::System;
-        let mut accounts = Vec::new();
-        for person in people {
-            repo::people::lock(&mut tx, tenant.id(), &person.id).await?;
-            let login = repo::logins::get(&mut tx, tenant.id(), &person.id).await?;
-            let state = login.as_ref().map_or(AccessState::None, |l| l.state);
-            let Some(mut login) = login.filter(|_| decide(state, None, Action::Forgot).is_ok()) else {
-                append(
-                    &mut tx,
-                    Event::new(
-                        tenant.id(),
-                        &system,
-                        origin,
-                        now,
-                        "access.forgot_refused",
-                        Some(&person.id),
-                        &person.display_name(),
+        transaction!(self, |tx| {
+            let mut people = match Email::parse(typed) {
+                Ok(email) => repo::people::with_email(tx, tenant.id(), email.as_str()).await?,
+                Err(_) => Vec::new(),
+            };
+            if let Some(login) = repo::logins::by_username(tx, tenant.id(), typed).await?
+                && !people.iter().any(|p| p.id == login.person_id)
+                && let Some(p) = repo::people::get(tx, tenant.id(), &login.person_id).await?
+            {
+                people.push(p);
+            }
+            let system = Actor::System;
+            let mut accounts = Vec::new();
+            for person in people {
+                repo::people::lock(tx, tenant.id(), &person.id).await?;
+                let login = repo::logins::get(tx, tenant.id(), &person.id).await?;
+                let state = login.as_ref().map_or(AccessState::None, |l| l.state);
+                let Some(mut login) = login.filter(|_| decide(state, None, Action::Forgot).is_ok()) else {
+                    append(
+                        tx,
+                        Event::new(
+                            tenant.id(),
+                            &system,
+                            origin,
+                            now,
+                            "access.forgot_refused",
+                            Some(&person.id),
+                            &person.display_name(),
+                        )
+                        .after(serde_json::json!({"state": state.as_str()})),
                     )
-                    .after(serde_json::json!({"state": state.as_str()})),
+                    .await?;
+                    continue;
+                };
+                let Some(recipient) = person.email.clone() else { continue };
+                let transition = decide(state, None, Action::Forgot)?;
+                let (purpose, ttl) = if transition.effects.contains(&Effect::IssueInvitation) {
+                    repo::links::revoke(tx, &person.id, Some(LinkPurpose::Invitation), now).await?;
+                    (LinkPurpose::Invitation, i64::from(tenant.settings.invitation_ttl_hours) * 3_600_000)
+                } else {
+                    (LinkPurpose::Reset, i64::from(tenant.settings.reset_ttl_minutes) * 60_000)
+                };
+                let link = self.issue_link(tx, &tenant, &person.id, purpose, now, ttl).await?;
+                login.state = transition.to;
+                login.updated_at = now;
+                repo::logins::update(tx, &login).await?;
+                append(
+                    tx,
+                    Event::new(tenant.id(), &system, origin, now, "access.forgot", Some(&person.id), &person.display_name())
+                        .before(serde_json::json!({"state": state.as_str()}))
+                        .after(serde_json::json!({"state": transition.to.as_str()})),
                 )
                 .await?;
-                continue;
-            };
-            let Some(recipient) = person.email.clone() else { continue };
-            let transition = decide(state, None, Action::Forgot)?;
-            let (purpose, ttl) = if transition.effects.contains(&Effect::IssueInvitation) {
-                repo::links::revoke(&mut tx, &person.id, Some(LinkPurpose::Invitation), now).await?;
-                (LinkPurpose::Invitation, i64::from(tenant.settings.invitation_ttl_hours) * 3_600_000)
-            } else {
-                (LinkPurpose::Reset, i64::from(tenant.settings.reset_ttl_minutes) * 60_000)
-            };
-            let link = self.issue_link(&mut tx, &tenant, &person.id, purpose, now, ttl).await?;
-            login.state = transition.to;
-            login.updated_at = now;
-            repo::logins::update(&mut tx, &login).await?;
-            append(
-                &mut tx,
-                Event::new(tenant.id(), &system, origin, now, "access.forgot", Some(&person.id), &person.display_name())
-                    .before(serde_json::json!({"state": state.as_str()}))
-                    .after(serde_json::json!({"state": transition.to.as_str()})),
-            )
-            .await?;
-            accounts.push((person, login, recipient, purpose, link, now + ttl));
-        }
-        match accounts.len() {
-            0 => {}
-            1 => {
-                let (person, login, _, purpose, link, expires) = &accounts[0];
-                let template = if *purpose == LinkPurpose::Invitation { "invitation" } else { "reset" };
-                self.queue_mail(&mut tx, &tenant, person, login, template, link, *expires, now).await?;
+                accounts.push((person, login, recipient, purpose, link, now + ttl));
             }
-            _ => {
-                let (first, ..) = &accounts[0];
-                let list: Vec<serde_json::Value> = accounts
-                    .iter()
-                    .map(|(p, l, _, _, link, _)| serde_json::json!({"person_name": p.display_name(), "username": l.username, "link": link}))
-                    .collect();
-                let expires = accounts.iter().map(|a| a.5).min().unwrap_or(now);
-                repo::outbox::insert(
-                    &mut tx,
-                    &OutboxRecord {
-                        id: new_id(),
-                        tenant_id: tenant.id().to_owned(),
-                        person_id: None,
-                        template: "forgot_shared".into(),
-                        recipient: accounts[0].2.clone(),
-                        language: first.language.as_str().to_owned(),
-                        payload: serde_json::json!({
-                            "tenant_name": tenant.record.name,
-                            "accounts": list,
-                            "expires_at": crate::clock::rfc3339(expires),
-                        })
-                        .to_string(),
-                        created_at: now,
-                        attempts: 0,
-                        next_attempt_at: now,
-                        sent_at: None,
-                        last_error: None,
-                    },
-                )
-                .await?;
+            match accounts.len() {
+                0 => {}
+                1 => {
+                    let (person, login, _, purpose, link, expires) = &accounts[0];
+                    let template = if *purpose == LinkPurpose::Invitation { "invitation" } else { "reset" };
+                    self.queue_mail(tx, &tenant, person, login, template, link, *expires, now).await?;
+                }
+                _ => {
+                    let (first, ..) = &accounts[0];
+                    let list: Vec<serde_json::Value> = accounts
+                        .iter()
+                        .map(|(p, l, _, _, link, _)| serde_json::json!({"person_name": p.display_name(), "username": l.username, "link": link}))
+                        .collect();
+                    let expires = accounts.iter().map(|a| a.5).min().unwrap_or(now);
+                    repo::outbox::insert(
+                        tx,
+                        &OutboxRecord {
+                            id: new_id(),
+                            tenant_id: tenant.id().to_owned(),
+                            person_id: None,
+                            template: "forgot_shared".into(),
+                            recipient: accounts[0].2.clone(),
+                            language: first.language.as_str().to_owned(),
+                            payload: serde_json::json!({
+                                "tenant_name": tenant.record.name,
+                                "accounts": list,
+                                "expires_at": crate::clock::rfc3339(expires),
+                            })
+                            .to_string(),
+                            created_at: now,
+                            attempts: 0,
+                            next_attempt_at: now,
+                            sent_at: None,
+                            last_error: None,
+                        },
+                    )
+                    .await?;
+                }
             }
-        }
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Self-registration (off unless the tenant enables it for the kind). Answers nothing about
@@ -402,21 +403,22 @@ impl App {
         }
         drop(conn);
         if states.contains(&AccessState::Blocked) {
-            let mut tx = self.store.begin().await?;
-            append(
-                &mut tx,
-                Event::new(
-                    tenant.id(),
-                    &Actor::System,
-                    origin,
-                    self.now(),
-                    "register.refused_blocked",
-                    existing.first().map(|p| p.id.as_str()),
-                    email.as_str(),
-                ),
-            )
-            .await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            transaction!(self, |tx| {
+                append(
+                    tx,
+                    Event::new(
+                        tenant.id(),
+                        &Actor::System,
+                        origin,
+                        self.now(),
+                        "register.refused_blocked",
+                        existing.first().map(|p| p.id.as_str()),
+                        email.as_str(),
+                    ),
+                )
+                .await?;
+                Ok(())
+            })?;
             return Ok(());
         }
         if states.iter().any(|s| *s != AccessState::None) {

@@ -5,24 +5,29 @@ use std::collections::BTreeSet;
 use keyrack_core::FieldError;
 use keyrack_core::authz::ADMINISTRATOR;
 use keyrack_store::records::{BranchRecord, RoleRecord};
-use keyrack_store::{StoreError, repo};
+use keyrack_store::repo;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::audit::{Event, append};
 use crate::rights::{PEOPLE_VIEW, ROLES_MANAGE, Rights, SETTINGS_MANAGE};
+use crate::transaction;
 use crate::views::{BranchView, RoleView};
 use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BranchInput {
+    /// Not blank.
+    #[schema(pattern = "\\S", max_length = 100)]
     pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleInput {
+    /// 1 to 64 lower-case letters, digits, `_` and `-`.
+    #[schema(pattern = "^[a-z0-9_-]{1,64}$")]
     pub name: String,
     pub permissions: Vec<String>,
 }
@@ -95,16 +100,16 @@ impl App {
         let name = branch_name(&input.name)?;
         let now = self.now();
         let record = BranchRecord { id: new_id(), tenant_id: tenant.id().to_owned(), name, created_at: now };
-        let mut tx = self.store.begin().await?;
-        match repo::branches::insert(&mut tx, &record).await {
-            Err(e) if e.is_unique_violation() => {
-                return Err(FieldError::new("name", "taken", "another branch already has this name").into());
+        transaction!(self, |tx| {
+            match repo::branches::insert(tx, &record).await {
+                Err(e) if e.is_unique_violation() => {
+                    return Err(FieldError::new("name", "taken", "another branch already has this name").into());
+                }
+                r => r?,
             }
-            r => r?,
-        }
-        append(&mut tx, Event::new(tenant.id(), actor, origin, now, "branch.created", Some(&record.id), &record.name)).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(branch_view(record))
+            append(tx, Event::new(tenant.id(), actor, origin, now, "branch.created", Some(&record.id), &record.name)).await?;
+            Ok(branch_view(record.clone()))
+        })
     }
 
     pub async fn rename_branch(
@@ -119,35 +124,35 @@ impl App {
         self.require_write(actor, tenant.id(), Target::Branch(id)).await?;
         self.require_permission(actor, &tenant, SETTINGS_MANAGE, true).await?;
         let name = branch_name(&input.name)?;
-        let mut tx = self.store.begin().await?;
-        let before = repo::branches::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
-        match repo::branches::rename(&mut tx, tenant.id(), id, &name).await {
-            Err(e) if e.is_unique_violation() => {
-                return Err(FieldError::new("name", "taken", "another branch already has this name").into());
-            }
-            r => r?,
-        };
-        append(
-            &mut tx,
-            Event::new(tenant.id(), actor, origin, self.now(), "branch.renamed", Some(id), &name)
-                .before(serde_json::json!({"name": before.name}))
-                .after(serde_json::json!({"name": name})),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(BranchView { id: id.to_owned(), name })
+        transaction!(self, |tx| {
+            let before = repo::branches::get(tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+            match repo::branches::rename(tx, tenant.id(), id, &name).await {
+                Err(e) if e.is_unique_violation() => {
+                    return Err(FieldError::new("name", "taken", "another branch already has this name").into());
+                }
+                r => r?,
+            };
+            append(
+                tx,
+                Event::new(tenant.id(), actor, origin, self.now(), "branch.renamed", Some(id), &name)
+                    .before(serde_json::json!({"name": before.name}))
+                    .after(serde_json::json!({"name": name})),
+            )
+            .await?;
+            Ok(BranchView { id: id.to_owned(), name: name.clone() })
+        })
     }
 
     pub async fn delete_branch(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<()> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Branch(id)).await?;
         self.require_permission(actor, &tenant, SETTINGS_MANAGE, true).await?;
-        let mut tx = self.store.begin().await?;
-        let before = repo::branches::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
-        repo::branches::delete(&mut tx, tenant.id(), id).await?;
-        append(&mut tx, Event::new(tenant.id(), actor, origin, self.now(), "branch.deleted", Some(id), &before.name)).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
+        transaction!(self, |tx| {
+            let before = repo::branches::get(tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+            repo::branches::delete(tx, tenant.id(), id).await?;
+            append(tx, Event::new(tenant.id(), actor, origin, self.now(), "branch.deleted", Some(id), &before.name)).await?;
+            Ok(())
+        })
     }
 
     pub async fn roles(&self, actor: &Actor, slug: &str) -> AppResult<Vec<RoleView>> {
@@ -179,21 +184,21 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        let mut tx = self.store.begin().await?;
-        match repo::roles::insert(&mut tx, &record).await {
-            Err(e) if e.is_unique_violation() => {
-                return Err(FieldError::new("name", "taken", "another role already has this name").into());
+        transaction!(self, |tx| {
+            match repo::roles::insert(tx, &record).await {
+                Err(e) if e.is_unique_violation() => {
+                    return Err(FieldError::new("name", "taken", "another role already has this name").into());
+                }
+                r => r?,
             }
-            r => r?,
-        }
-        append(
-            &mut tx,
-            Event::new(tenant.id(), actor, origin, now, "role.created", Some(&record.id), &record.name)
-                .after(serde_json::json!({"permissions": record.permissions})),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(role_view(record))
+            append(
+                tx,
+                Event::new(tenant.id(), actor, origin, now, "role.created", Some(&record.id), &record.name)
+                    .after(serde_json::json!({"permissions": record.permissions})),
+            )
+            .await?;
+            Ok(role_view(record.clone()))
+        })
     }
 
     /// Changes what a role holds; the administrator role is not editable.
@@ -210,48 +215,48 @@ impl App {
         let rights = self.require_permission(actor, &tenant, ROLES_MANAGE, true).await?;
         let permissions = self.known_permissions("permissions", &input.permissions)?;
         let now = self.now();
-        let mut tx = self.store.begin().await?;
-        let mut role = repo::roles::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
-        if role.name == ADMINISTRATOR {
-            return Err(AppError::conflict("role_not_editable", "the administrator role always holds every permission"));
-        }
-        // Only what the change adds must be held: what someone else put in the role may stay.
-        let added: Vec<String> = permissions.iter().filter(|p| !role.permissions.contains(p)).cloned().collect();
-        let refused = role_grant_errors(&rights, &added);
-        if !refused.is_empty() {
-            return Err(AppError::Validation(keyrack_core::FieldErrors(refused)));
-        }
-        let before = role.permissions.clone();
-        repo::roles::update_permissions(&mut tx, tenant.id(), id, &permissions, now).await?;
-        role.permissions = permissions;
-        append(
-            &mut tx,
-            Event::new(tenant.id(), actor, origin, now, "role.updated", Some(id), &role.name)
-                .before(serde_json::json!({"permissions": before}))
-                .after(serde_json::json!({"permissions": role.permissions})),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(role_view(role))
+        transaction!(self, |tx| {
+            let mut role = repo::roles::get(tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+            if role.name == ADMINISTRATOR {
+                return Err(AppError::conflict("role_not_editable", "the administrator role always holds every permission"));
+            }
+            // Only what the change adds must be held: what someone else put in the role may stay.
+            let added: Vec<String> = permissions.iter().filter(|p| !role.permissions.contains(p)).cloned().collect();
+            let refused = role_grant_errors(&rights, &added);
+            if !refused.is_empty() {
+                return Err(AppError::Validation(keyrack_core::FieldErrors(refused)));
+            }
+            let before = role.permissions.clone();
+            repo::roles::update_permissions(tx, tenant.id(), id, &permissions, now).await?;
+            role.permissions = permissions.clone();
+            append(
+                tx,
+                Event::new(tenant.id(), actor, origin, now, "role.updated", Some(id), &role.name)
+                    .before(serde_json::json!({"permissions": before}))
+                    .after(serde_json::json!({"permissions": role.permissions})),
+            )
+            .await?;
+            Ok(role_view(role))
+        })
     }
 
     pub async fn delete_role(&self, actor: &Actor, origin: &Origin, slug: &str, id: &str) -> AppResult<()> {
         let tenant = self.tenant(actor, slug).await?;
         self.require_write(actor, tenant.id(), Target::Role(id)).await?;
         self.require_permission(actor, &tenant, ROLES_MANAGE, true).await?;
-        let mut tx = self.store.begin().await?;
-        let role = repo::roles::get(&mut tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
-        if role.builtin {
-            return Err(AppError::conflict("role_builtin", format!("the built-in role '{}' cannot be deleted", role.name)));
-        }
-        let holders = repo::roles::holders(&mut tx, id).await?;
-        if holders > 0 {
-            return Err(AppError::conflict("role_in_use", format!("{holders} people still have the role '{}'", role.name)));
-        }
-        repo::roles::delete(&mut tx, tenant.id(), id).await?;
-        append(&mut tx, Event::new(tenant.id(), actor, origin, self.now(), "role.deleted", Some(id), &role.name)).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
+        transaction!(self, |tx| {
+            let role = repo::roles::get(tx, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
+            if role.builtin {
+                return Err(AppError::conflict("role_builtin", format!("the built-in role '{}' cannot be deleted", role.name)));
+            }
+            let holders = repo::roles::holders(tx, id).await?;
+            if holders > 0 {
+                return Err(AppError::conflict("role_in_use", format!("{holders} people still have the role '{}'", role.name)));
+            }
+            repo::roles::delete(tx, tenant.id(), id).await?;
+            append(tx, Event::new(tenant.id(), actor, origin, self.now(), "role.deleted", Some(id), &role.name)).await?;
+            Ok(())
+        })
     }
 }
 

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use crate::audit::{Event, append};
 use crate::clock::rfc3339;
+use crate::transaction;
 use crate::views::TenantView;
 use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
 
@@ -28,11 +29,41 @@ pub struct PerKind {
     pub guest: bool,
 }
 
+/// The password policy as JSON: every field is required (a partial policy is not merged).
+fn password_policy_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    let flag = || ObjectBuilder::new().schema_type(Type::Boolean);
+    let policy = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("preset", ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["default", "classic"])))
+        .property(
+            "min_length",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(keyrack_core::password::MIN_CONFIGURABLE_LENGTH as f64))
+                .maximum(Some(keyrack_core::password::MAX_LENGTH as f64)),
+        )
+        .property("require_lower", flag())
+        .property("require_upper", flag())
+        .property("require_digit", flag())
+        .property("require_symbol", flag())
+        .property("min_score", ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)).maximum(Some(4)))
+        .required("preset")
+        .required("min_length")
+        .required("require_lower")
+        .required("require_upper")
+        .required("require_digit")
+        .required("require_symbol")
+        .required("min_score")
+        .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+    Schema::Object(policy.build())
+}
+
 /// A tenant's settings (SPEC §2). Stored as JSON; fields added later get defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct TenantSettings {
-    #[schema(value_type = Object)]
+    #[schema(schema_with = password_policy_schema)]
     pub password: PasswordPolicy,
     /// Which kinds of people may create their own account (off by default).
     pub self_registration: PerKind,
@@ -175,10 +206,7 @@ impl App {
             return Err(AppError::Forbidden { code: "operator_only", message: "only the operator creates tenants".into() });
         }
         let checked = validate_new_tenant(&input)?;
-        let mut tx = self.store.begin().await?;
-        let tenant = self.create_tenant_in_tx(&mut tx, actor, origin, checked).await?;
-        tx.commit().await.map_err(keyrack_store::StoreError::from)?;
-        Ok(tenant)
+        transaction!(self, |tx| self.create_tenant_in_tx(tx, actor, origin, checked.clone()).await)
     }
 
     /// Inserts a checked tenant with its built-in roles and the audit event, inside the caller's
@@ -284,16 +312,13 @@ impl App {
         let now = self.now();
         record.settings = serde_json::to_string(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
         record.updated_at = now;
-        let mut tx = self.store.begin().await?;
-        repo::tenants::update(&mut tx, &record).await?;
-        append(
-            &mut tx,
-            Event::new(&record.id, actor, origin, now, "tenant.updated", None, &record.slug)
+        transaction!(self, |tx| {
+            repo::tenants::update(tx, &record).await?;
+            let event = Event::new(&record.id, actor, origin, now, "tenant.updated", None, &record.slug)
                 .before(audited_state(&tenant.record, &tenant.settings))
-                .after(audited_state(&record, &settings)),
-        )
-        .await?;
-        tx.commit().await.map_err(keyrack_store::StoreError::from)?;
+                .after(audited_state(&record, &settings));
+            append(tx, event).await
+        })?;
         Tenant::from_record(record)
     }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type};
 
 use crate::clock::rfc3339;
 
@@ -46,7 +47,7 @@ pub struct AccessView {
     /// Extra permissions beyond the role's.
     pub permissions: Vec<String>,
     /// `"all"`, or the ids of the branches in scope.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = branch_scope_schema)]
     pub branches: serde_json::Value,
     pub must_change_password: bool,
     pub last_login_at: Option<String>,
@@ -90,9 +91,11 @@ pub struct AuditEventView {
     pub subject_id: Option<String>,
     pub subject: String,
     pub address: Option<String>,
-    #[schema(value_type = Object)]
+    /// The changed fields before the action, or null.
+    #[schema(schema_with = object_or_null_schema)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    /// The changed fields after the action, or null.
+    #[schema(schema_with = object_or_null_schema)]
     pub after: Option<serde_json::Value>,
 }
 
@@ -136,4 +139,16 @@ pub struct ApiKeyCreated {
 
 pub(crate) fn opt_time(ms: Option<i64>) -> Option<String> {
     ms.map(rfc3339)
+}
+
+/// A branch scope as the API reads and writes it: the word `"all"`, or a list of branch ids.
+pub(crate) fn branch_scope_schema() -> Schema {
+    let all = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["all"]));
+    let ids = ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String));
+    Schema::OneOf(OneOfBuilder::new().item(all).item(ids).description(Some("`\"all\"`, or a list of branch ids")).build())
+}
+
+/// A JSON object, or null where there is nothing to show.
+fn object_or_null_schema() -> Schema {
+    Schema::Object(ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::Object, Type::Null])).build())
 }

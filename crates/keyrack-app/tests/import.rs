@@ -305,7 +305,8 @@ async fn a_preview_reads_back_a_page_at_a_time_and_applies_the_chosen_rows() {
     let new: Vec<u32> = made.rows.iter().filter(|r| r.class == RowClass::New).map(|r| r.row).collect();
     let chosen = vec![new[0], new[3]];
     let input = ApplyInput { rows: ApplyRows::List(chosen), must_change_password: None };
-    let result = app.app.apply_import(&Actor::System, &Origin::default(), &t.slug, &made.id, input, Arc::new(NoProgress)).await.unwrap();
+    let result =
+        app.app.apply_import(&Actor::System, &Origin::default(), &t.slug, &made.id, input, Arc::new(NoProgress)).await.unwrap();
     assert_eq!((result.created, result.skipped), (2, 10));
     assert_eq!(app.count("people WHERE last_name = 'Paged'").await, 2);
 }

@@ -267,6 +267,45 @@ async fn temporary_then_permanent_refusals_then_a_healthy_server_deliver_exactly
     assert!(!received[0].data.contains(password));
 }
 
+/// H.35 in one run: six mails meet a server that is down, then one that refuses with 421, 451
+/// and 550, then a healthy one. Every mail is delivered, none twice (lost 0, duplicates 0).
+#[tokio::test]
+async fn down_then_4xx_then_5xx_then_back_loses_no_mail_and_sends_none_twice() {
+    let w = world().await;
+    let recipients: Vec<String> = (0..6).map(|i| format!("guest{i}@example.com")).collect();
+    for (i, email) in recipients.iter().enumerate() {
+        w.invited(&format!("Guest{i}"), email, "en").await;
+    }
+
+    w.smtp.stop().await;
+    assert_eq!(w.deliver().await, failed(6));
+    w.smtp.restart().await.unwrap();
+    w.smtp.fail_next([Fault::Unavailable421, Fault::Deferred451, Fault::Rejected550]);
+    w.app.clock.advance_ms(30 * SECOND);
+    let second = w.deliver().await;
+    assert_eq!((second.sent, second.failed), (3, 3), "{second:?}");
+
+    // The refused three come again on their own schedule (the 550 one after an hour).
+    let mut rounds = 0;
+    while !w.outbox(true).await.is_empty() {
+        rounds += 1;
+        assert!(rounds <= 10, "mail still pending: {:?}", w.outbox(true).await);
+        w.app.clock.advance_ms(HOUR);
+        w.deliver().await;
+    }
+    w.app.clock.advance_ms(24 * HOUR);
+    assert_eq!(w.deliver().await, DeliveryReport::default());
+
+    let mut delivered: Vec<String> = w.smtp.received().iter().flat_map(|r| r.to.clone()).collect();
+    delivered.sort();
+    let total = delivered.len();
+    delivered.dedup();
+    let (lost, duplicates) = (recipients.iter().filter(|r| !delivered.contains(r)).count(), total - delivered.len());
+    eprintln!("SMTP down, 421, 451, 550, back: {} mails, lost {lost}, duplicates {duplicates}", recipients.len());
+    assert_eq!((lost, duplicates), (0, 0));
+    assert_eq!(w.smtp.transactions(), 6 + 3, "one transaction per refusal and per delivery, none while down");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_nodes_racing_over_one_outbox_send_each_mail_once() {
     let w = world().await;

@@ -33,6 +33,7 @@ const GENERATED_MIN_LENGTH: usize = 20;
 
 /// A tenant's password rules. Stored as JSON in the tenant settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordPolicy {
     /// The preset the options started from; kept so the settings page can say which one is in
     /// force (and that `classic` is the weaker one).

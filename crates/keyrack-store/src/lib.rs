@@ -45,6 +45,14 @@ impl StoreError {
         matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
 
+    /// PostgreSQL gave up the transaction to let another one finish: serialization failure
+    /// (SQLSTATE 40001) or deadlock (40P01). The transaction was rolled back whole, so running
+    /// the same action again from its start is safe. SQLite never answers this: `BEGIN
+    /// IMMEDIATE` serializes writers and `busy_timeout` makes the second one wait.
+    pub fn is_transient_conflict(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if matches!(e.code().as_deref(), Some("40001" | "40P01")))
+    }
+
     /// The database could not be reached or the connection broke: worth a 503, not a 500.
     /// A link that closes during the handshake (a proxy or balancer whose database is gone)
     /// shows as a protocol error, and a connection's worker dies with its socket.

@@ -99,6 +99,10 @@ pub fn problem(e: AppError) -> Problem {
         AppError::Unavailable => {
             Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the database is not available; try again shortly")
         }
+        AppError::Contention(detail) => {
+            tracing::warn!(%detail, "transaction still rolled back after every attempt");
+            Problem::new(StatusCode::SERVICE_UNAVAILABLE, "contention", "too many concurrent changes to the same data; try again")
+        }
         AppError::Internal(detail) => {
             tracing::error!(%detail, "internal error");
             Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side")

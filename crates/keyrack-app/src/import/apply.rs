@@ -10,7 +10,7 @@ use keyrack_core::FieldError;
 use keyrack_core::access::Action;
 use keyrack_store::records::search_text;
 use keyrack_store::repo::imports::{ImportRecord, RowFilter};
-use keyrack_store::{Conn, StoreError, repo};
+use keyrack_store::{Conn, repo};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -22,6 +22,7 @@ use crate::access::{ActionInput, GrantInput, InviteInput};
 use crate::audit::{Event, append};
 use crate::people::{diff, person_json};
 use crate::tenants::Tenant;
+use crate::transaction;
 use crate::{Actor, App, AppError, AppResult, Origin, new_id};
 
 /// Which rows to apply: `"all"` (every `new` and `changed` row) or a list of row numbers.
@@ -51,12 +52,20 @@ impl TryFrom<RowsRepr> for ApplyRows {
     }
 }
 
+/// `"all"`, or a list of row numbers.
+fn rows_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+    let all = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["all"]));
+    let numbers = ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)));
+    Schema::OneOf(OneOfBuilder::new().item(all).item(numbers).build())
+}
+
 /// What to apply (`POST /imports/{id}/apply`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplyInput {
     /// `"all"` (every new and changed row) or a list of row numbers from the preview.
-    #[schema(value_type = Value, example = json!("all"))]
+    #[schema(schema_with = rows_schema, example = json!("all"))]
     pub rows: ApplyRows,
     /// Whether people whose password the file sets must choose their own at the next login
     /// (default true: a password set by an admin is changed at the next login, SPEC §4).
@@ -109,25 +118,42 @@ impl App {
         let (selected, rows_in_file) = selected_plans(&mut conn, tenant.id(), id, &input.rows).await?;
         drop(conn);
         let must_change = input.must_change_password.unwrap_or(true);
-        let mut result = ApplyResult {
+        let result = ApplyResult {
             skipped: u32::try_from(rows_in_file.saturating_sub(selected.len())).unwrap_or(u32::MAX),
             ..ApplyResult::default()
         };
 
         let now = self.now();
-        let mut tx = self.store.begin().await?;
-        if !repo::imports::claim(&mut tx, tenant.id(), id, now).await? {
-            return Err(AppError::conflict("import_applied", "this import was applied already, or has expired"));
-        }
-        let cat = Catalogue::load(&mut tx, tenant.id()).await?;
+        // Rows that changed since the preview: nothing is applied, and they become conflicts.
         let mut stale = Vec::new();
-        for row in &selected {
-            if let Some(reason) = self.stale_reason(&mut tx, &tenant, &cat, row).await? {
-                stale.push((row.row, reason));
+        let applied = transaction!(self, |tx| {
+            let mut result = result;
+            if !repo::imports::claim(tx, tenant.id(), id, now).await? {
+                return Err(AppError::conflict("import_applied", "this import was applied already, or has expired"));
             }
-        }
+            let cat = Catalogue::load(tx, tenant.id()).await?;
+            stale.clear();
+            for row in &selected {
+                if let Some(reason) = self.stale_reason(tx, &tenant, &cat, row).await? {
+                    stale.push((row.row, reason));
+                }
+            }
+            if !stale.is_empty() {
+                // Rolls back: the claim and the row locks go with it.
+                return Err(AppError::conflict("import_stale", "rows changed since the preview"));
+            }
+            progress.start(Stage::Writing, u64::try_from(selected.len()).unwrap_or(u64::MAX));
+            for row in &selected {
+                self.apply_row(tx, actor, origin, &tenant, row, must_change, now, &mut result).await?;
+                progress.advance(1);
+            }
+            let result_json = serde_json::to_string(&result).map_err(|e| AppError::Internal(e.to_string()))?;
+            let event = Event::new(tenant.id(), actor, origin, now, "import.applied", Some(id), &record.filename);
+            append(tx, event.after(serde_json::json!(result))).await?;
+            repo::imports::finish(tx, tenant.id(), id, &result_json).await?;
+            Ok(result)
+        });
         if !stale.is_empty() {
-            drop(tx); // rolls back: the claim and the row locks go with it
             self.mark_stale(&record, &stale).await?;
             let list: Vec<String> = stale.iter().map(|(row, reason)| format!("row {row}: {reason}")).collect();
             return Err(AppError::conflict(
@@ -140,21 +166,7 @@ impl App {
                 ),
             ));
         }
-
-        progress.start(Stage::Writing, u64::try_from(selected.len()).unwrap_or(u64::MAX));
-        for row in &selected {
-            self.apply_row(&mut tx, actor, origin, &tenant, row, must_change, now, &mut result).await?;
-            progress.advance(1);
-        }
-        let result_json = serde_json::to_string(&result).map_err(|e| AppError::Internal(e.to_string()))?;
-        append(
-            &mut tx,
-            Event::new(tenant.id(), actor, origin, now, "import.applied", Some(id), &record.filename)
-                .after(serde_json::json!(result)),
-        )
-        .await?;
-        repo::imports::finish(&mut tx, tenant.id(), id, &result_json).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let result = applied?;
         progress.finish();
         Ok(result)
     }
@@ -197,23 +209,24 @@ impl App {
     async fn mark_stale(&self, record: &ImportRecord, stale: &[(u32, String)]) -> AppResult<()> {
         let reasons: HashMap<i64, &String> = stale.iter().map(|(row, reason)| (i64::from(*row), reason)).collect();
         let numbers: Vec<i64> = reasons.keys().copied().collect();
-        let mut tx = self.store.begin().await?;
-        for stored in repo::imports::rows_numbered(&mut tx, &record.tenant_id, &record.id, &numbers).await? {
-            let mut row: PreviewRow = parse("row", &stored.shown)?;
-            let Some(reason) = reasons.get(&stored.row_number) else { continue };
-            row.class = RowClass::Conflict;
-            row.errors.insert(0, RowError::new("row", "changed_since_preview", format!("{reason} since the preview")));
-            let shown = serde_json::to_string(&row).map_err(|e| AppError::Internal(e.to_string()))?;
-            repo::imports::update_row(&mut tx, &record.tenant_id, &record.id, stored.row_number, row.class.as_str(), &shown).await?;
-        }
-        let mut summary = ImportSummary::default();
-        for (_, class) in repo::imports::classes(&mut tx, &record.tenant_id, &record.id).await? {
-            summary.count(row_class(&class)?);
-        }
-        let summary = serde_json::to_string(&summary).map_err(|e| AppError::Internal(e.to_string()))?;
-        repo::imports::update_summary(&mut tx, &record.tenant_id, &record.id, &summary).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
+        transaction!(self, |tx| {
+            for stored in repo::imports::rows_numbered(tx, &record.tenant_id, &record.id, &numbers).await? {
+                let mut row: PreviewRow = parse("row", &stored.shown)?;
+                let Some(reason) = reasons.get(&stored.row_number) else { continue };
+                row.class = RowClass::Conflict;
+                row.errors.insert(0, RowError::new("row", "changed_since_preview", format!("{reason} since the preview")));
+                let shown = serde_json::to_string(&row).map_err(|e| AppError::Internal(e.to_string()))?;
+                repo::imports::update_row(tx, &record.tenant_id, &record.id, stored.row_number, row.class.as_str(), &shown)
+                    .await?;
+            }
+            let mut summary = ImportSummary::default();
+            for (_, class) in repo::imports::classes(tx, &record.tenant_id, &record.id).await? {
+                summary.count(row_class(&class)?);
+            }
+            let summary = serde_json::to_string(&summary).map_err(|e| AppError::Internal(e.to_string()))?;
+            repo::imports::update_summary(tx, &record.tenant_id, &record.id, &summary).await?;
+            Ok(())
+        })
     }
 
     #[expect(clippy::too_many_arguments, reason = "the row, who applies it, and the transaction's counters")]

@@ -8,15 +8,15 @@
 //! native application (RFC 8252 §7.1).
 
 use keyrack_core::{FieldError, FieldErrors};
-use keyrack_store::repo;
 use keyrack_store::repo::oidc::ClientRecord;
-use keyrack_store::{StoreError, Tx};
+use keyrack_store::{StoreError, Tx, repo};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::audit::{Event, append};
 use crate::clock::rfc3339;
 use crate::secrets::{digest, new_token};
+use crate::transaction;
 use crate::{Actor, App, AppError, AppResult, Origin, Target, new_id};
 
 /// At most this many redirect URIs per list: a client with more is misconfigured.
@@ -27,9 +27,11 @@ const MAX_URI_LEN: usize = 2000;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewClient {
-    /// Shown to people in messages about the application.
+    /// Shown to people in messages about the application; 1 to 100 characters.
+    #[schema(pattern = "\\S", max_length = 100)]
     pub name: String,
     /// Where codes may be sent, compared exactly (1 to 10).
+    #[schema(min_items = 1, max_items = 10)]
     pub redirect_uris: Vec<String>,
     /// `true` for an application that cannot keep a secret (single-page, native): it gets no
     /// secret and relies on PKCE alone.
@@ -186,16 +188,16 @@ impl App {
             post_logout_redirect_uris: dedup(input.post_logout_redirect_uris),
             created_at: now,
         };
-        let mut tx: Tx = self.store.begin().await?;
-        repo::oidc::insert_client(&mut tx, &record).await?;
-        append(
-            &mut tx,
-            Event::new(tenant.id(), actor, origin, now, "oidc_client.created", Some(&record.id), &record.name)
-                .after(serde_json::json!({"public": input.public, "redirect_uris": record.redirect_uris,
-                    "post_logout_redirect_uris": record.post_logout_redirect_uris})),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        transaction!(self, |tx| {
+            repo::oidc::insert_client(tx, &record).await?;
+            append(
+                tx,
+                Event::new(tenant.id(), actor, origin, now, "oidc_client.created", Some(&record.id), &record.name)
+                    .after(serde_json::json!({"public": input.public, "redirect_uris": record.redirect_uris,
+                        "post_logout_redirect_uris": record.post_logout_redirect_uris})),
+            )
+            .await
+        })?;
         Ok(ClientCreated { client_secret: secret, client: self.client_view(tenant.slug(), &record) })
     }
 

@@ -246,7 +246,13 @@ pub struct RowFilter {
 
 /// A page of a preview's rows in file order. The plan is read only when `filter.with_plan`:
 /// the shown rows never carry the password hashes along.
-pub async fn rows(conn: &mut Conn, tenant_id: &str, import_id: &str, filter: &RowFilter, limit: i64) -> Result<Vec<ImportRowRecord>> {
+pub async fn rows(
+    conn: &mut Conn,
+    tenant_id: &str,
+    import_id: &str,
+    filter: &RowFilter,
+    limit: i64,
+) -> Result<Vec<ImportRowRecord>> {
     let mut sql = Sql::new(if filter.with_plan {
         "SELECT position, row_number, class, shown, plan FROM import_rows WHERE plan IS NOT NULL AND tenant_id = "
     } else {
@@ -297,7 +303,14 @@ pub async fn rows_numbered(conn: &mut Conn, tenant_id: &str, import_id: &str, nu
 
 /// Changes what a row shows and its class (a row found changed at apply becomes a conflict,
 /// and loses its plan).
-pub async fn update_row(conn: &mut Conn, tenant_id: &str, import_id: &str, row_number: i64, class: &str, shown: &str) -> Result<()> {
+pub async fn update_row(
+    conn: &mut Conn,
+    tenant_id: &str,
+    import_id: &str,
+    row_number: i64,
+    class: &str,
+    shown: &str,
+) -> Result<()> {
     sqlx::query(
         "UPDATE import_rows SET class = $1, shown = $2, plan = NULL WHERE tenant_id = $3 AND import_id = $4 AND row_number = $5",
     )

@@ -13,7 +13,7 @@ use crate::extract::{ApiJson, Caller, ClientOrigin, OptionalJson};
 
 /// Grants access (`none` → `granted`), or lifts a block like `unblock`.
 #[utoipa::path(post, path = "/tenants/{t}/people/{id}/access/grant", tag = "access",
-    params(("t" = String, Path, description = "Tenant slug"), ("id" = String, Path, description = "Person id")), request_body(content = GrantInput),
+    params(("t" = String, Path, description = "Tenant slug"), ("id" = String, Path, description = "Person id")), request_body(content = Option<GrantInput>, description = "May be left out: the defaults apply"),
     responses((status = 200, body = PersonView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn grant(
     State(app): State<App>,
@@ -27,7 +27,7 @@ pub async fn grant(
 
 /// Sends (or resends) the set-password invitation; with `send_email: false` the answer carries the `link`.
 #[utoipa::path(post, path = "/tenants/{t}/people/{id}/access/invite", tag = "access",
-    params(("t" = String, Path, description = "Tenant slug"), ("id" = String, Path, description = "Person id")), request_body(content = InviteInput),
+    params(("t" = String, Path, description = "Tenant slug"), ("id" = String, Path, description = "Person id")), request_body(content = Option<InviteInput>, description = "May be left out: the defaults apply"),
     responses((status = 200, body = PersonView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn invite(
     State(app): State<App>,

@@ -25,8 +25,10 @@ use crate::extract::{ApiJson, ApiQuery, Caller, ClientOrigin};
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `xlsx` (default) or `csv`.
+    #[param(pattern = "^(xlsx|csv)$")]
     pub format: Option<String>,
     /// For CSV: `,` (default), `;` or `tab`.
+    #[param(pattern = "^(,|;|tab)$")]
     pub delimiter: Option<String>,
 }
 

@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 mod checks;
+mod clock;
 mod console;
 mod console_admin;
 mod console_clients;

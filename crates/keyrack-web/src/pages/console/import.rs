@@ -323,7 +323,13 @@ async fn load_page(r: &PageRequest, admin: &Admin, id: &str, q: &PreviewQuery) -
     Ok((read(pages).await?, pages))
 }
 
-async fn preview_page(r: &PageRequest, admin: &Admin, (preview, current): (ImportPreview, usize), q: &PreviewQuery, page: Page) -> Response {
+async fn preview_page(
+    r: &PageRequest,
+    admin: &Admin,
+    (preview, current): (ImportPreview, usize),
+    q: &PreviewQuery,
+    page: Page,
+) -> Response {
     let tr = page.tr;
     let base = admin.url(&format!("/import/{}", preview.id));
     let filter = class_filter(q);
