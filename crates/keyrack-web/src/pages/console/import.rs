@@ -334,19 +334,12 @@ async fn preview_page(
     let base = admin.url(&format!("/import/{}", preview.id));
     let filter = class_filter(q);
     let s = preview.summary;
-    let count = |class: RowClass| match class {
-        RowClass::New => s.new,
-        RowClass::Changed => s.changed,
-        RowClass::Unchanged => s.unchanged,
-        RowClass::Invalid => s.invalid,
-        RowClass::Conflict => s.conflict,
-    };
     let classes = CLASSES
         .iter()
         .map(|&c| ClassLink {
             href: query_href(&base, Some(class_word(c)), 1, false),
             label: tr.t(&format!("import-class-{}", class_word(c))),
-            count: count(c),
+            count: u32::try_from(rows_in(&s, Some(c))).unwrap_or(u32::MAX),
             current: filter == Some(c),
             class: class_word(c),
         })
