@@ -350,5 +350,7 @@ async fn fill(app: &App, tenant_id: &str, n: usize) -> anyhow::Result<String> {
         }
     }
     tx.commit().await.map_err(|e| err(keyrack_store::StoreError::from(e)))?;
+    // As after an import of this size (and as autovacuum would within a minute).
+    app.store().refresh_statistics().await.map_err(err)?;
     Ok(admin)
 }

@@ -25,6 +25,11 @@ use crate::tenants::Tenant;
 use crate::transaction;
 use crate::{Actor, App, AppError, AppResult, Origin, new_id};
 
+/// An import that applies at least this many rows refreshes the database's planner statistics
+/// afterwards ([`keyrack_store::Store::refresh_statistics`]): enough new people to change the
+/// plans of the people list.
+const STATISTICS_AFTER_ROWS: usize = 1_000;
+
 /// Which rows to apply: `"all"` (every `new` and `changed` row) or a list of row numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "RowsRepr")]
@@ -168,6 +173,12 @@ impl App {
         }
         let result = applied?;
         progress.finish();
+        if selected.len() >= STATISTICS_AFTER_ROWS
+            && let Err(e) = self.store.refresh_statistics().await
+        {
+            // The import is applied; stale statistics only make lists slower until autovacuum.
+            tracing::warn!(error = %e, "could not refresh the planner's statistics after an import");
+        }
         Ok(result)
     }
 

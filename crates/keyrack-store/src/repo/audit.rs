@@ -175,17 +175,7 @@ pub async fn search(conn: &mut Conn, tenant_id: &str, f: &AuditFilter, limit: i6
     let mut sql = Sql::new("SELECT * FROM audit_events WHERE tenant_id = ");
     sql.bind(Arg::Text(tenant_id.to_owned()));
     if let Some(subjects) = &f.subjects {
-        sql.push(" AND subject_id IN (");
-        if subjects.is_empty() {
-            sql.push("NULL");
-        }
-        for (i, s) in subjects.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind(Arg::Text(s.clone()));
-        }
-        sql.push(")");
+        sql.push(" AND subject_id").in_list(subjects);
     }
     if let Some(a) = &f.actor_id {
         sql.push(" AND actor_id = ").bind(Arg::Text(a.clone()));

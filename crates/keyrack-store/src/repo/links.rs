@@ -81,16 +81,9 @@ pub async fn newest_invitation_expiry(conn: &mut Conn, person_ids: &[String]) ->
     if person_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = super::Sql::new(
-        "SELECT person_id, expires_at FROM links WHERE purpose = 'invitation' AND used_at IS NULL AND person_id IN (",
-    );
-    for (i, id) in person_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(super::Arg::Text(id.clone()));
-    }
-    sql.push(") ORDER BY person_id, created_at DESC, id DESC");
+    let mut sql =
+        super::Sql::new("SELECT person_id, expires_at FROM links WHERE purpose = 'invitation' AND used_at IS NULL AND person_id");
+    sql.in_list(person_ids).push(" ORDER BY person_id, created_at DESC, id DESC");
     let rows = sql.query().fetch_all(conn).await?;
     let mut newest: Vec<(String, i64)> = Vec::new();
     for row in &rows {
@@ -108,15 +101,9 @@ pub async fn invitation_expiry(conn: &mut Conn, person_ids: &[String]) -> Result
         return Ok(Vec::new());
     }
     let mut sql = super::Sql::new(
-        "SELECT person_id, MAX(expires_at) AS expires_at FROM links WHERE purpose = 'invitation' AND used_at IS NULL AND person_id IN (",
+        "SELECT person_id, MAX(expires_at) AS expires_at FROM links WHERE purpose = 'invitation' AND used_at IS NULL AND person_id",
     );
-    for (i, id) in person_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(super::Arg::Text(id.clone()));
-    }
-    sql.push(") GROUP BY person_id");
+    sql.in_list(person_ids).push(" GROUP BY person_id");
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter().map(|r| Ok((crate::records::text(r, "person_id")?, crate::records::int(r, "expires_at")?))).collect()
 }

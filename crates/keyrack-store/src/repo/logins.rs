@@ -1,5 +1,7 @@
 //! Logins: a person's username, password hash, access state, role and branch scope.
 
+use std::collections::HashMap;
+
 use keyrack_core::types::Username;
 
 use crate::records::{LoginRecord, to_json_list};
@@ -46,21 +48,26 @@ pub async fn for_people(conn: &mut Conn, tenant_id: &str, person_ids: &[String])
     if person_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = super::Sql::new("SELECT * FROM logins WHERE tenant_id = ");
-    sql.bind(super::Arg::Text(tenant_id.to_owned())).push(" AND person_id IN (");
-    for (i, id) in person_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(super::Arg::Text(id.clone()));
-    }
-    sql.push(")");
+    // By primary key only: with `tenant_id = ?` beside a long IN list, SQLite (without
+    // statistics) prefers the (tenant_id, state) index and reads every login of the tenant,
+    // 70 ms for a page of 200 at 100,000 people. The tenant is checked on the rows instead.
+    let mut sql = super::Sql::new("SELECT * FROM logins WHERE person_id");
+    sql.in_list(person_ids);
     let rows = sql.query().fetch_all(&mut *conn).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        out.push(with_branches(conn, LoginRecord::from_row(row)?).await?);
+    let mut logins = rows.iter().map(LoginRecord::from_row).collect::<Result<Vec<_>>>()?;
+    logins.retain(|l| l.tenant_id == tenant_id);
+    // The branches of every limited login in one more query, not one per login.
+    let limited: Vec<String> = logins.iter().filter(|l| l.branches.is_some()).map(|l| l.person_id.clone()).collect();
+    let mut branches: HashMap<String, Vec<String>> = HashMap::new();
+    for (person_id, branch_id) in super::people::branches_of(conn, &limited).await? {
+        branches.entry(person_id).or_default().push(branch_id);
     }
-    Ok(out)
+    for login in &mut logins {
+        if login.branches.is_some() {
+            login.branches = Some(branches.remove(&login.person_id).unwrap_or_default());
+        }
+    }
+    Ok(logins)
 }
 
 pub async fn insert(conn: &mut Conn, l: &LoginRecord) -> Result<()> {

@@ -55,8 +55,31 @@ impl Sql {
         self
     }
 
+    /// Appends ` IN (...)` with a placeholder per item; an empty list matches nothing
+    /// (`IN (NULL)`), which both databases accept where `IN ()` is an error.
+    pub(crate) fn in_list(&mut self, items: &[String]) -> &mut Self {
+        self.text.push_str(" IN (");
+        if items.is_empty() {
+            self.text.push_str("NULL");
+        }
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(Arg::Text(item.clone()));
+        }
+        self.text.push(')');
+        self
+    }
+
+    /// The statement with its values bound, planned with those values at every execution
+    /// (not a prepared statement kept on the connection). A filtered list's best plan depends on
+    /// the values: once PostgreSQL has planned the same text five times for a common search word,
+    /// it switches to one generic plan, which walks all 100,000 people of a tenant for a rare
+    /// word (37 ms instead of 0.2). The texts also vary with every filter and list length, and
+    /// would crowd the connection's cache of prepared statements out of the fixed queries.
     pub(crate) fn query(&self) -> sqlx::query::Query<'_, Any, AnyArguments> {
-        let mut q = sqlx::query(AssertSqlSafe(self.text.clone()));
+        let mut q = sqlx::query(AssertSqlSafe(self.text.clone())).persistent(false);
         for a in &self.args {
             q = match a {
                 Arg::Text(s) => q.bind(s.clone()),

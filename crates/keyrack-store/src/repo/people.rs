@@ -201,9 +201,8 @@ pub async fn branches_of(conn: &mut Conn, person_ids: &[String]) -> Result<Vec<(
     if person_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new("SELECT person_id, branch_id FROM login_branches WHERE person_id IN (");
-    in_list(&mut sql, person_ids);
-    sql.push(") ORDER BY person_id, branch_id");
+    let mut sql = Sql::new("SELECT person_id, branch_id FROM login_branches WHERE person_id");
+    sql.in_list(person_ids).push(" ORDER BY person_id, branch_id");
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter().map(|r| Ok((text(r, "person_id")?, text(r, "branch_id")?))).collect()
 }
@@ -214,20 +213,9 @@ pub async fn email_counts(conn: &mut Conn, tenant_id: &str, folded: &[String]) -
         return Ok(Vec::new());
     }
     let mut sql = Sql::new("SELECT email_folded, COUNT(*) AS n FROM people WHERE tenant_id = ");
-    sql.bind(Arg::Text(tenant_id.to_owned())).push(" AND email_folded IN (");
-    in_list(&mut sql, folded);
-    sql.push(") GROUP BY email_folded");
+    sql.bind(Arg::Text(tenant_id.to_owned())).push(" AND email_folded").in_list(folded).push(" GROUP BY email_folded");
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter().map(|r| Ok((text(r, "email_folded")?, int(r, "n")?))).collect()
-}
-
-fn in_list(sql: &mut Sql, items: &[String]) {
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(Arg::Text(item.clone()));
-    }
 }
 
 /// The list query with every filter; `select` names the columns.
@@ -279,17 +267,9 @@ fn filtered(select: &str, tenant_id: &str, f: &PeopleFilter, limit: i64) -> Sql 
     if let Some(reach) = &f.reach {
         sql.push(" AND (l.person_id IS NULL OR (l.branch_scope <> 'all' AND (l.role_id IS NULL OR l.role_id <> ")
             .bind(Arg::Text(reach.administrator_role_id.clone()))
-            .push(") AND EXISTS (SELECT 1 FROM login_branches b WHERE b.person_id = p.id AND b.branch_id IN (");
-        if reach.branches.is_empty() {
-            sql.push("NULL");
-        }
-        for (i, b) in reach.branches.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind(Arg::Text(b.clone()));
-        }
-        sql.push("))))");
+            .push(") AND EXISTS (SELECT 1 FROM login_branches b WHERE b.person_id = p.id AND b.branch_id")
+            .in_list(&reach.branches)
+            .push(")))");
     }
     if f.email_shared {
         sql.push(
