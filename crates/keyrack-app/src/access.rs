@@ -166,8 +166,9 @@ impl App {
     ///   `username_taken`). The login's own name in another case is a change and is stored as
     ///   typed; exactly the current name changes nothing and records nothing.
     /// - Sessions, links and the password stay: the person stays signed in and signs in with
-    ///   the new name from now on. Tokens and answers that show the username read it from the
-    ///   login when they are made, so they carry the new one from now on.
+    ///   the new name from now on. OpenID Connect tokens name the person by id (`sub`), not by
+    ///   username, so tokens issued before stay as they are. Pages, answers and mails read the
+    ///   username when they are made; a mail queued before the change names the old one.
     /// - The existing password is not checked against the new name, although the policy
     ///   forbids a password that contains the username: only its hash is stored, so it cannot
     ///   be checked, and refusing the rename for it would leave the admin nothing to do. The
