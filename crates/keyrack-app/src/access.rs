@@ -58,6 +58,15 @@ pub struct PasswordInput {
     pub must_change_password: Option<bool>,
 }
 
+/// The new username of an existing login.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsernameInput {
+    /// No spaces or control characters, at most 254 characters; unique in the tenant whatever
+    /// the case. A change of case only is stored as typed.
+    pub username: String,
+}
+
 /// The extra inputs an action may carry.
 #[derive(Debug, Clone, Default)]
 pub enum ActionInput {
@@ -143,6 +152,98 @@ impl App {
         let hash = self.hasher.hash(plain).await?;
         let input = ActionInput::Password { hash, generated, must_change: input.must_change_password.unwrap_or(true) };
         self.act(actor, origin, slug, person_id, Action::SetPassword, input).await
+    }
+
+    /// Changes the username of a person's login (SPEC §1: "defaults to the e-mail,
+    /// changeable"; the Swiss portal's "Kontoname ändern"). The gate is `grant`'s:
+    /// `access.manage` on a person within the actor's branches (404 outside them, like another
+    /// tenant's person), and only an administrator renames an administrator.
+    ///
+    /// - The person must have a login: without one there is no username to change, and the
+    ///   answer is 409 `access_not_granted` (grant access with the wanted username instead).
+    /// - The name is checked by [`Username::parse`] (422 naming `username`) and must not be
+    ///   another login's of the tenant in any spelling that [`Username::fold`] makes equal (409
+    ///   `username_taken`). The login's own name in another case is a change and is stored as
+    ///   typed; exactly the current name changes nothing and records nothing.
+    /// - Sessions, links and the password stay: the person stays signed in and signs in with
+    ///   the new name from now on. OpenID Connect tokens name the person by id (`sub`), not by
+    ///   username, so tokens issued before stay as they are. Pages, answers and mails read the
+    ///   username when they are made; a mail queued before the change names the old one.
+    /// - The existing password is not checked against the new name, although the policy
+    ///   forbids a password that contains the username: only its hash is stored, so it cannot
+    ///   be checked, and refusing the rename for it would leave the admin nothing to do. The
+    ///   rule applies again the next time a password is set.
+    ///
+    /// One transaction: the login, the person's search text and terms (the people list finds
+    /// the new name, not the old one) and the audit event `access.username` with the old and
+    /// the new name.
+    pub async fn change_username(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        slug: &str,
+        person_id: &str,
+        input: UsernameInput,
+    ) -> AppResult<PersonView> {
+        let tenant = self.tenant(actor, slug).await?;
+        self.require_write(actor, tenant.id(), Target::Person(person_id)).await?;
+        let mut conn = self.store.read().await?;
+        self.require_person(&mut conn, actor, &tenant, person_id, ACCESS_MANAGE).await?;
+        drop(conn);
+        let now = self.now();
+        transaction!(self, |tx| self.change_username_in(tx, actor, origin, &tenant, person_id, &input.username, now).await)?;
+        self.person_in(&tenant, person_id).await
+    }
+
+    /// The body of [`Self::change_username`]'s transaction. The refusals come in this order: a
+    /// person who is not there (404, whatever the name), no login (409), the name (422), taken (409).
+    #[expect(clippy::too_many_arguments, reason = "the use case's inputs plus the caller's transaction and time")]
+    async fn change_username_in(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        origin: &Origin,
+        tenant: &Tenant,
+        person_id: &str,
+        typed: &str,
+        now: i64,
+    ) -> AppResult<()> {
+        if !repo::people::lock(tx, tenant.id(), person_id).await? {
+            return Err(AppError::NotFound);
+        }
+        let person = repo::people::get(tx, tenant.id(), person_id).await?.ok_or(AppError::NotFound)?;
+        let mut login = repo::logins::get(tx, tenant.id(), person_id).await?.ok_or_else(|| {
+            AppError::conflict(
+                "access_not_granted",
+                "the person has no login, so there is no username to change; grant access with the username instead",
+            )
+        })?;
+        let username = Username::parse(typed)?;
+        if login.username == username.as_str() {
+            return Ok(());
+        }
+        let taken = || AppError::conflict("username_taken", format!("the username '{username}' is already taken"));
+        if repo::logins::by_username(tx, tenant.id(), username.as_str())
+            .await?
+            .is_some_and(|holder| holder.person_id != person_id)
+        {
+            return Err(taken());
+        }
+        let old = std::mem::replace(&mut login.username, username.as_str().to_owned());
+        login.updated_at = now;
+        match repo::logins::update(tx, &login).await {
+            // Another transaction took the name after the look-up above.
+            Err(e) if e.is_unique_violation() => return Err(taken()),
+            r => r?,
+        }
+        repo::people::set_search_text(tx, person_id, &search_text(&person, Some(&login.username))).await?;
+        append(
+            tx,
+            Event::new(tenant.id(), actor, origin, now, "access.username", Some(person_id), &person.display_name())
+                .before(serde_json::json!({"username": old}))
+                .after(serde_json::json!({"username": login.username})),
+        )
+        .await
     }
 
     async fn act_in_tenant(

@@ -92,6 +92,9 @@ console-access = Zugang
 console-grant-username = Benutzername (leer lassen, um die E-Mail-Adresse zu verwenden)
 console-set-password = Passwort setzen oder erzeugen
 console-must-change = Muss bei der nächsten Anmeldung ein eigenes Passwort wählen
+console-change-username = Kontoname ändern
+console-new-username = Neuer Kontoname
+console-new-username-hint = Die Person meldet sich ab jetzt mit dem neuen Kontonamen an. Das Passwort bleibt, und wer angemeldet ist, bleibt angemeldet.
 console-generated-intro = Das erzeugte Passwort, nur jetzt sichtbar. Geben Sie es der Person auf sicherem Weg:
 console-details = Angaben
 console-role-heading = Rolle, Berechtigungen und Filialen
@@ -119,6 +122,7 @@ console-flash-unblock = Sperre aufgehoben.
 console-flash-remove = Zugang entfernt.
 console-flash-reset = Das Passwort wurde zurückgesetzt; eine E-Mail ist unterwegs.
 console-flash-password-set = Das Passwort wurde gesetzt.
+console-flash-username-changed = Der Kontoname wurde geändert.
 console-flash-password-generated = Ein Passwort wurde erzeugt.
 console-flash-role-saved = Rolle, Berechtigungen und Filialen gespeichert.
 

@@ -94,6 +94,9 @@ console-access = Access
 console-grant-username = Username (leave empty to use the e-mail address)
 console-set-password = Set or generate a password
 console-must-change = Must choose their own password at the next login
+console-change-username = Change username
+console-new-username = New username
+console-new-username-hint = From now on the person signs in with the new username. Their password stays, and so do the sessions where they are signed in.
 console-generated-intro = The generated password, shown only this once. Give it to the person in a safe way:
 console-details = Details
 console-role-heading = Role, permissions and branches
@@ -121,6 +124,7 @@ console-flash-unblock = Access unblocked.
 console-flash-remove = Access removed.
 console-flash-reset = The password was reset; a reset e-mail is on its way.
 console-flash-password-set = The password was set.
+console-flash-username-changed = The username was changed.
 console-flash-password-generated = A password was generated.
 console-flash-role-saved = Role, permissions and branches saved.
 

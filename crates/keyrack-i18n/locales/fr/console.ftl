@@ -92,6 +92,9 @@ console-access = Accès
 console-grant-username = Nom d'utilisateur (laisser vide pour utiliser l'adresse e-mail)
 console-set-password = Définir ou générer un mot de passe
 console-must-change = Doit choisir son propre mot de passe à la prochaine connexion
+console-change-username = Modifier le nom d'utilisateur
+console-new-username = Nouveau nom d'utilisateur
+console-new-username-hint = Désormais, la personne se connecte avec le nouveau nom d'utilisateur. Son mot de passe reste le même et ses sessions ouvertes restent actives.
 console-generated-intro = Le mot de passe généré, affiché cette seule fois. Transmettez-le à la personne de manière sûre :
 console-details = Coordonnées
 console-role-heading = Rôle, autorisations et établissements
@@ -119,6 +122,7 @@ console-flash-unblock = Accès débloqué.
 console-flash-remove = Accès retiré.
 console-flash-reset = Le mot de passe a été réinitialisé ; un e-mail est en route.
 console-flash-password-set = Le mot de passe a été défini.
+console-flash-username-changed = Le nom d'utilisateur a été modifié.
 console-flash-password-generated = Un mot de passe a été généré.
 console-flash-role-saved = Rôle, autorisations et établissements enregistrés.
 

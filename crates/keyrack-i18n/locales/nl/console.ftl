@@ -92,6 +92,9 @@ console-access = Toegang
 console-grant-username = Gebruikersnaam (leeg laten om het e-mailadres te gebruiken)
 console-set-password = Wachtwoord instellen of genereren
 console-must-change = Moet bij de volgende login een eigen wachtwoord kiezen
+console-change-username = Gebruikersnaam wijzigen
+console-new-username = Nieuwe gebruikersnaam
+console-new-username-hint = De persoon meldt zich voortaan aan met de nieuwe gebruikersnaam. Het wachtwoord blijft hetzelfde, en wie al is aangemeld, blijft aangemeld.
 console-generated-intro = Het gegenereerde wachtwoord, alleen nu zichtbaar. Geef het op een veilige manier aan de persoon:
 console-details = Gegevens
 console-role-heading = Rol, rechten en filialen
@@ -119,6 +122,7 @@ console-flash-unblock = Blokkering opgeheven.
 console-flash-remove = Toegang verwijderd.
 console-flash-reset = Het wachtwoord is gereset; een e-mail is onderweg.
 console-flash-password-set = Het wachtwoord is ingesteld.
+console-flash-username-changed = De gebruikersnaam is gewijzigd.
 console-flash-password-generated = Er is een wachtwoord gegenereerd.
 console-flash-role-saved = Rol, rechten en filialen opgeslagen.
 

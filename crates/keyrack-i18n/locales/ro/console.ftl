@@ -92,6 +92,9 @@ console-access = Acces
 console-grant-username = Nume de utilizator (lăsați gol pentru a folosi adresa de e-mail)
 console-set-password = Setați sau generați o parolă
 console-must-change = Trebuie să își aleagă propria parolă la următoarea autentificare
+console-change-username = Schimbați numele de utilizator
+console-new-username = Nume de utilizator nou
+console-new-username-hint = De acum înainte, persoana se conectează cu noul nume de utilizator. Parola rămâne aceeași, iar sesiunile deschise rămân active.
 console-generated-intro = Parola generată, afișată doar acum. Transmiteți-o persoanei într-un mod sigur:
 console-details = Date
 console-role-heading = Rol, permisiuni și filiale
@@ -119,6 +122,7 @@ console-flash-unblock = Acces deblocat.
 console-flash-remove = Acces eliminat.
 console-flash-reset = Parola a fost resetată; un e-mail este pe drum.
 console-flash-password-set = Parola a fost setată.
+console-flash-username-changed = Numele de utilizator a fost schimbat.
 console-flash-password-generated = A fost generată o parolă.
 console-flash-role-saved = Rolul, permisiunile și filialele au fost salvate.
 

@@ -1,10 +1,11 @@
 //! The access actions: `POST /tenants/{t}/people/{id}/access/{action}`. Each answers the
-//! updated person, or 409 with a code naming the current state.
+//! updated person, or 409 with a code naming the current state; `username` changes the name of
+//! an existing login.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use keyrack_app::App;
-use keyrack_app::access::{ActionInput, GrantInput, InviteInput, PasswordInput};
+use keyrack_app::access::{ActionInput, GrantInput, InviteInput, PasswordInput, UsernameInput};
 use keyrack_app::views::PersonView;
 use keyrack_core::access::Action;
 
@@ -102,4 +103,22 @@ pub async fn password(
     ApiJson(input): ApiJson<PasswordInput>,
 ) -> ApiResult<Json<PersonView>> {
     Ok(Json(app.set_password(&actor, &origin, &t, &id, input).await?))
+}
+
+/// Changes the username of an existing login.
+///
+/// The person stays signed in, keeps their password and links, and signs in with the new name
+/// from now on. 409 `access_not_granted` without a login; 409 `username_taken` when another login
+/// of the tenant has the name in any case; a change of case only is stored as typed.
+#[utoipa::path(post, path = "/tenants/{t}/people/{id}/access/username", tag = "access",
+    params(("t" = String, Path, description = "Tenant slug"), ("id" = String, Path, description = "Person id")), request_body = UsernameInput,
+    responses((status = 200, body = PersonView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn username(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ClientOrigin(origin): ClientOrigin,
+    Path((t, id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<UsernameInput>,
+) -> ApiResult<Json<PersonView>> {
+    Ok(Json(app.change_username(&actor, &origin, &t, &id, input).await?))
 }

@@ -164,6 +164,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(access::remove))
         .routes(routes!(access::reset))
         .routes(routes!(access::password))
+        .routes(routes!(access::username))
         .routes(routes!(auth::authenticate))
         .routes(routes!(auth::accept_link))
         .routes(routes!(checks::check))

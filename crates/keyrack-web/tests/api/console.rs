@@ -270,6 +270,7 @@ async fn console_posts_from_elsewhere_change_nothing_and_no_page_changes_anythin
         (format!("/t/forgery/console/people/{target}/details"), vec![("kind", "guest"), ("first_name", "Evil")]),
         (format!("/t/forgery/console/people/{target}/role"), vec![("role", "administrator"), ("scope", "all")]),
         (format!("/t/forgery/console/people/{target}/password"), vec![("generate", "yes")]),
+        (format!("/t/forgery/console/people/{target}/username"), vec![("username", "planted")]),
         (format!("/t/forgery/console/people/{target}/notifications"), vec![("category", "invoices")]),
         ("/t/forgery/console/people/new".to_owned(), vec![("kind", "staff"), ("first_name", "Planted")]),
         (

@@ -24,6 +24,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         ("post", "grant") => json!({}),
         ("post", "invite") => json!({"send_email": false}),
         ("post", "password") => json!({"generate": true}),
+        ("post", "username") => json!({"username": "taken-over"}),
         ("post", "authenticate") => json!({"username": "b-admin@example.com", "password": "lantern orchard velvet 42 tide"}),
         ("post", "accept") => json!({"token": "x", "password": "lantern orchard velvet 42 tide"}),
         ("post", "apply") => json!({"rows": "all"}),

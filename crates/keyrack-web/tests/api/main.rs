@@ -21,4 +21,5 @@ mod pages;
 mod scope_model;
 mod search;
 mod setup;
+mod username;
 mod validation;

@@ -53,6 +53,7 @@ pub fn router() -> Router<App> {
         .route("/t/{tenant}/console/people/{id}/details", post(person::details))
         .route("/t/{tenant}/console/people/{id}/access/{action}", get(person::confirm).post(person::access))
         .route("/t/{tenant}/console/people/{id}/password", post(person::password))
+        .route("/t/{tenant}/console/people/{id}/username", post(person::username))
         .route("/t/{tenant}/console/people/{id}/role", post(person::role))
         .route("/t/{tenant}/console/people/{id}/notifications", post(person::notifications))
         .route("/t/{tenant}/console/duplicates", get(duplicates::list))

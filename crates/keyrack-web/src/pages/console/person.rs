@@ -8,10 +8,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Form;
 use keyrack_app::AppError;
-use keyrack_app::access::{ActionInput, GrantInput, InviteInput, PasswordInput};
+use keyrack_app::access::{ActionInput, GrantInput, InviteInput, PasswordInput, UsernameInput};
 use keyrack_app::people::{NewPerson, PersonPatch, RoleAssignment};
 use keyrack_app::rights::{ADMINISTRATOR_ROLE, AUDIT_VIEW, PEOPLE_MANAGE};
 use keyrack_app::views::PersonView;
+use keyrack_core::FieldError;
 use keyrack_core::access::{AccessState, Action};
 use keyrack_core::types::PersonKind;
 use serde::Deserialize;
@@ -59,6 +60,11 @@ struct PersonPage {
     actions: Vec<ActionButton>,
     may_set_password: bool,
     has_login: bool,
+    /// Whether the admin may change the username: `access.manage`, and an administrator's
+    /// login only for an administrator (the use case refuses the rest anyway).
+    may_rename: bool,
+    /// The username form's value: the name just refused, else the current one.
+    username: String,
     roles: Vec<Tick>,
     permissions: Vec<Tick>,
     all_branches: bool,
@@ -94,6 +100,18 @@ pub fn refusal_text(tr: Tr, e: &AppError) -> String {
 }
 
 async fn person_page(r: &PageRequest, admin: &Admin, id: &str, page: Page, generated: Option<String>) -> Response {
+    person_page_with(r, admin, id, page, generated, None).await
+}
+
+/// The person page; `typed` is a refused username, shown again in its form.
+async fn person_page_with(
+    r: &PageRequest,
+    admin: &Admin,
+    id: &str,
+    page: Page,
+    generated: Option<String>,
+    typed: Option<String>,
+) -> Response {
     let tr = page.tr;
     let actor = admin.actor();
     let slug = r.tenant.slug();
@@ -165,6 +183,10 @@ async fn person_page(r: &PageRequest, admin: &Admin, id: &str, page: Page, gener
         actions: valid_actions(tr, state, before_block),
         may_set_password: keyrack_core::access::decide(state, before_block, Action::SetPassword).is_ok(),
         has_login: state != AccessState::None,
+        may_rename: admin.may_manage_access()
+            && p.access.username.is_some()
+            && (rights.is_administrator() || p.access.role.as_deref() != Some(ADMINISTRATOR_ROLE)),
+        username: typed.or_else(|| p.access.username.clone()).unwrap_or_default(),
         roles: std::iter::once(Tick {
             value: String::new(),
             label: tr.t("console-no-role"),
@@ -358,6 +380,35 @@ pub async fn access(c: Console, Path((_, id, action)): Path<(String, String, Str
     };
     let again = async |r: &PageRequest, admin: &Admin, page: Page| person_page(r, admin, &id, page, None).await;
     submit(c.r, c.admin, &f.csrf, back, call, again).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct UsernameForm {
+    csrf: String,
+    username: String,
+}
+
+/// Changes the username of the person's login ("Kontoname ändern"). A name that another login
+/// has is refused next to the field, like a malformed one, with the typed name kept there.
+pub async fn username(c: Console, Path((_, id)): Path<(String, String)>, Form(f): Form<UsernameForm>) -> Response {
+    let back = person_url(&c.admin, &id);
+    let input = UsernameInput { username: f.username.clone() };
+    let call = async |r: &PageRequest, admin: &Admin| {
+        if let Err(e) = r.app.change_username(&admin.actor(), r.origin(), r.tenant.slug(), &id, input).await {
+            return Err(match e {
+                AppError::Conflict { code: "username_taken", message } => {
+                    FieldError::new("username", "username_taken", message).into()
+                }
+                e => e,
+            });
+        }
+        Ok(Done::to(person_url(admin, &id), "console-flash-username-changed"))
+    };
+    let csrf = f.csrf.clone();
+    let again =
+        async |r: &PageRequest, admin: &Admin, page: Page| person_page_with(r, admin, &id, page, None, Some(f.username)).await;
+    submit(c.r, c.admin, &csrf, back, call, again).await
 }
 
 #[derive(Debug, Default, Deserialize)]
