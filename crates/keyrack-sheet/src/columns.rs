@@ -102,7 +102,7 @@ impl Column {
             Column::Username => &[
                 ("en", &["Username", "User name", "Login", "Login name", "User"]),
                 ("nl", &["Gebruikersnaam", "Inlognaam", "Loginnaam", "Gebruiker"]),
-                ("de", &["Benutzername", "Anmeldename", "Benutzer"]),
+                ("de", &["Benutzername", "Kontoname", "Anmeldename", "Benutzer"]),
                 // "Identifiant" is what French login forms call the username.
                 ("fr", &["Nom d'utilisateur", "Identifiant", "Utilisateur"]),
                 ("ro", &["Nume de utilizator", "Nume utilizator", "Utilizator"]),

@@ -8,16 +8,16 @@ page-back-to-login = Zurück zur Anmeldung
 page-save = Speichern
 
 login-title = Anmelden
-login-username = Benutzername oder E-Mail-Adresse
+login-username = Kontoname oder E-Mail-Adresse
 login-password = Passwort
 login-submit = Anmelden
 login-forgot = Passwort vergessen?
 login-register = Noch kein Konto? Registrieren
-login-failed = Benutzername oder Passwort ist nicht korrekt. Bitte prüfen Sie beides und versuchen Sie es erneut.
+login-failed = Kontoname oder Passwort ist nicht korrekt. Bitte prüfen Sie beides und versuchen Sie es erneut.
 
 forgot-title = Passwort vergessen?
-forgot-intro = Geben Sie Ihre E-Mail-Adresse oder Ihren Benutzernamen ein. Sie erhalten einen Link, mit dem Sie ein neues Passwort erfassen.
-forgot-address = E-Mail-Adresse oder Benutzername
+forgot-intro = Geben Sie Ihre E-Mail-Adresse oder Ihren Kontonamen ein. Sie erhalten einen Link, mit dem Sie ein neues Passwort erfassen.
+forgot-address = E-Mail-Adresse oder Kontoname
 forgot-submit = Link senden
 forgot-sent = Falls zu dieser Adresse ein Konto gehört, haben wir Ihnen eine E-Mail mit einem Link gesendet. Der Link ist nur begrenzt gültig. Nichts erhalten? Sehen Sie im Spam-Ordner nach oder wenden Sie sich an die Person, die Ihren Zugang verwaltet.
 
