@@ -13,6 +13,7 @@ pub mod repo;
 
 use std::collections::VecDeque;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -108,11 +109,14 @@ struct Parked {
     conns: Mutex<VecDeque<(sqlx::pool::PoolConnection<sqlx::Any>, Instant)>>,
     /// At most this many are parked; the rest of the pool stays free for everything else.
     cap: usize,
+    /// Set by [`Store::close`]: the pool waits for every connection, so none may stay parked.
+    closed: AtomicBool,
 }
 
 impl Parked {
     fn new(max_connections: u32) -> Self {
-        Self { conns: Mutex::new(VecDeque::new()), cap: usize::try_from(max_connections / 4).unwrap_or(0) }
+        let cap = usize::try_from(max_connections / 4).unwrap_or(0);
+        Self { conns: Mutex::new(VecDeque::new()), cap, closed: AtomicBool::new(false) }
     }
 
     /// The most recently parked connection that is still fresh; stale ones go back to the pool,
@@ -133,12 +137,22 @@ impl Parked {
 
     fn park(&self, conn: sqlx::pool::PoolConnection<sqlx::Any>) {
         let mut conns = self.conns.lock().unwrap_or_else(PoisonError::into_inner);
-        if conns.len() < self.cap {
+        if conns.len() < self.cap && !self.closed.load(Ordering::Acquire) {
             conns.push_back((conn, Instant::now()));
         } else {
             drop(conns);
             drop(conn);
         }
+    }
+
+    /// Gives every parked connection back to the pool, and parks none from now on.
+    fn close(&self) {
+        let conns = {
+            let mut conns = self.conns.lock().unwrap_or_else(PoisonError::into_inner);
+            self.closed.store(true, Ordering::Release);
+            std::mem::take(&mut *conns)
+        };
+        drop(conns);
     }
 }
 
@@ -265,6 +279,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.parked.close();
         self.pool.close().await;
     }
 }
