@@ -121,7 +121,7 @@ impl App {
     }
 
     /// [`Self::check`] for a caller that presents an API key: the key, the tenant, the person,
-    /// their login and role and the branch come from one read ([`repo::checks::facts`]) on one
+    /// their login and role and the branch come from one read ([`Self::check_facts`]) on one
     /// connection, with the same answers and refusals in the same order (401 for a key that is
     /// not live, 404 for another tenant, 422 for an unknown permission, 404 for an unknown
     /// person or branch). Nothing is cached: a revoked key or a blocked login is seen by the
@@ -131,12 +131,8 @@ impl App {
             let actor = self.actor_for_bearer(presented).await?;
             return self.check(&actor, slug, input).await;
         }
-        let mut conn = self.store.read().await?;
         let branch = input.branch.as_deref();
-        let facts = repo::checks::facts(&mut conn, &crate::secrets::digest(presented), slug, &input.person, branch)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        drop(conn);
+        let facts = self.check_facts(&crate::secrets::digest(presented), slug, &input.person, branch).await?;
         if !facts.tenant_matches {
             return Err(AppError::NotFound);
         }
@@ -172,6 +168,39 @@ impl App {
             permission: permission.as_str().to_owned(),
             branch: input.branch,
         })
+    }
+
+    /// The one read of [`Self::check_with_bearer`]; 401 when no live key has this hash. On a
+    /// SQLite file it runs on this thread ([`repo::checks::facts_here`]: no hop to sqlx's
+    /// connection thread); otherwise, or when SQLite could not answer at once, on a connection
+    /// parked by the call before ([`keyrack_store::Store::point_read`]: no pool pings).
+    async fn check_facts(
+        &self,
+        key_hash: &str,
+        slug: &str,
+        person: &str,
+        branch: Option<&str>,
+    ) -> AppResult<repo::checks::CheckFacts> {
+        if let Some(found) = repo::checks::facts_here(&self.store, key_hash, slug, person, branch) {
+            return found?.ok_or(AppError::Unauthorized);
+        }
+        let mut conn = self.store.point_read().await?;
+        let found = match repo::checks::facts(&mut conn, key_hash, slug, person, branch).await {
+            Ok(found) => {
+                conn.finish();
+                found
+            }
+            // A parked connection was not checked before this use: one that broke while parked
+            // (the database restarted) is given back to the pool, which drops it, and the read
+            // runs once more on a connection the pool checked.
+            Err(e) if conn.was_parked() && e.is_unavailable() => {
+                drop(conn);
+                let mut conn = self.store.read().await?;
+                repo::checks::facts(&mut conn, key_hash, slug, person, branch).await?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        found.ok_or(AppError::Unauthorized)
     }
 
     /// The people of the tenant who opted into the e-mail category and have an e-mail address,
@@ -216,8 +245,13 @@ impl App {
 
     /// A permission that exists (Keyrack's own or the catalogue's), else 422 on `permission`.
     fn permission_to_check(&self, raw: &str) -> AppResult<Permission> {
-        let known = self.known_permissions("permission", &[raw.to_owned()])?;
-        let name = known.first().map_or(raw, String::as_str);
+        // The same answer as `known_permissions` for one name, without copying the catalogue.
+        let name = raw.trim();
+        if !self.config.is_known_permission(name) {
+            return Err(FieldError::new("permission", "unknown_permission", format!("'{name}' is not a known permission"))
+                .with_param("permission", name)
+                .into());
+        }
         Ok(Permission::parse(name).map_err(|e| e.at("permission"))?)
     }
 }

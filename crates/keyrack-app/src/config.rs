@@ -86,6 +86,11 @@ impl AppConfig {
         all
     }
 
+    /// Whether `name` is one of [`Self::all_permissions`].
+    pub fn is_known_permission(&self, name: &str) -> bool {
+        keyrack_core::authz::KEYRACK_PERMISSIONS.contains(&name) || self.permission_catalogue.iter().any(|p| p == name)
+    }
+
     /// Whether links and cookies are for HTTPS (then cookies are `Secure` with the `__Host-` prefix).
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")

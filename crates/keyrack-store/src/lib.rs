@@ -6,16 +6,21 @@
 //! Every dialect difference stays in this crate; see [`Store::begin`] for the one that matters
 //! most (how a write transaction starts).
 
+mod direct;
 mod migrate;
 pub mod records;
 pub mod repo;
 
+use std::collections::VecDeque;
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use direct::STATEMENT_TARGET as DIRECT_STATEMENT_TARGET;
 pub use records::*;
 pub use sqlx::AnyConnection as Conn;
 
@@ -84,6 +89,108 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    parked: Arc<Parked>,
+    /// SQLite only (a file): connections that read on the calling thread.
+    direct: Option<Arc<direct::Direct>>,
+}
+
+/// How long a connection may stay parked and still be used without the pool's check: a
+/// connection that answered a moment ago is taken as alive (a read that finds it broken all the
+/// same is run once more, see [`PointRead::was_parked`]).
+const PARKED_FRESH: Duration = Duration::from_secs(1);
+
+/// Connections that a point read gave back, kept out of the pool for the next point read.
+///
+/// sqlx's pool pings a connection when it hands it out and again when it takes it back. On
+/// SQLite each ping is a round trip to the connection's worker thread, the same as the statement
+/// itself, so a one-statement read cost three thread hops where it needs one; on PostgreSQL each
+/// is a network round trip. A parked connection skips both.
+struct Parked {
+    conns: Mutex<VecDeque<(sqlx::pool::PoolConnection<sqlx::Any>, Instant)>>,
+    /// At most this many are parked; the rest of the pool stays free for everything else.
+    cap: usize,
+    /// Set by [`Store::close`]: the pool waits for every connection, so none may stay parked.
+    closed: AtomicBool,
+}
+
+impl Parked {
+    fn new(max_connections: u32) -> Self {
+        let cap = usize::try_from(max_connections / 4).unwrap_or(0);
+        Self { conns: Mutex::new(VecDeque::new()), cap, closed: AtomicBool::new(false) }
+    }
+
+    /// The most recently parked connection that is still fresh; stale ones go back to the pool,
+    /// which checks them before anyone uses them again.
+    fn take(&self) -> Option<sqlx::pool::PoolConnection<sqlx::Any>> {
+        let mut stale = Vec::new();
+        let found = {
+            let mut conns = self.conns.lock().unwrap_or_else(PoisonError::into_inner);
+            while conns.front().is_some_and(|(_, since)| since.elapsed() > PARKED_FRESH) {
+                stale.extend(conns.pop_front().map(|(c, _)| c));
+            }
+            conns.pop_back().map(|(c, _)| c)
+        };
+        // Dropped outside the lock: a dropped pool connection spawns its return to the pool.
+        drop(stale);
+        found
+    }
+
+    fn park(&self, conn: sqlx::pool::PoolConnection<sqlx::Any>) {
+        let mut conns = self.conns.lock().unwrap_or_else(PoisonError::into_inner);
+        if conns.len() < self.cap && !self.closed.load(Ordering::Acquire) {
+            conns.push_back((conn, Instant::now()));
+        } else {
+            drop(conns);
+            drop(conn);
+        }
+    }
+
+    /// Gives every parked connection back to the pool, and parks none from now on.
+    fn close(&self) {
+        let conns = {
+            let mut conns = self.conns.lock().unwrap_or_else(PoisonError::into_inner);
+            self.closed.store(true, Ordering::Release);
+            std::mem::take(&mut *conns)
+        };
+        drop(conns);
+    }
+}
+
+/// A connection for one read statement, from [`Store::point_read`]. [`Self::finish`] after the
+/// statement succeeded parks it for the next point read; dropped without that (an error, or a
+/// request cancelled half-way), it goes back to the pool, which checks it.
+pub struct PointRead {
+    conn: sqlx::pool::PoolConnection<sqlx::Any>,
+    was_parked: bool,
+    parked: Arc<Parked>,
+}
+
+impl PointRead {
+    /// The connection came from the parked ones, not checked by the pool before this use: a read
+    /// that failed because the connection was broken is worth one more try on [`Store::read`].
+    pub fn was_parked(&self) -> bool {
+        self.was_parked
+    }
+
+    /// The statement went through: the connection is parked for the next point read.
+    pub fn finish(self) {
+        let Self { conn, parked, .. } = self;
+        parked.park(conn);
+    }
+}
+
+impl std::ops::Deref for PointRead {
+    type Target = Conn;
+
+    fn deref(&self) -> &Conn {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PointRead {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.conn
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -119,7 +226,8 @@ impl Store {
             });
         }
         let pool = pool_options.connect_with(options).await?;
-        let store = Self { pool, backend };
+        let direct = if backend == Backend::Sqlite { direct::Direct::for_url(url).map(Arc::new) } else { None };
+        let store = Self { pool, backend, parked: Arc::new(Parked::new(max_connections.max(1))), direct };
         migrate::run(&store.pool).await?;
         Ok(store)
     }
@@ -147,6 +255,22 @@ impl Store {
         Ok(self.pool.acquire().await?)
     }
 
+    /// A connection for one read statement on a hot path (`POST /check`): a parked connection
+    /// when one was given back within the last second, else one from the pool. Nothing read is
+    /// kept; only the connection is reused. Call [`PointRead::finish`] after the statement.
+    pub async fn point_read(&self) -> Result<PointRead> {
+        let (conn, was_parked) = match self.parked.take() {
+            Some(conn) => (conn, true),
+            None => (self.pool.acquire().await?, false),
+        };
+        Ok(PointRead { conn, was_parked, parked: self.parked.clone() })
+    }
+
+    /// Direct SQLite connections (see [`direct`]), `None` on PostgreSQL or in memory.
+    pub(crate) fn direct(&self) -> Option<&direct::Direct> {
+        self.direct.as_deref()
+    }
+
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
@@ -169,14 +293,20 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.parked.close();
         self.pool.close().await;
     }
+}
+
+/// The file of a SQLite URL (`sqlite://path?options`).
+fn sqlite_path(url: &str) -> &str {
+    url.trim_start_matches("sqlite://").trim_start_matches("sqlite:").split('?').next().unwrap_or_default()
 }
 
 /// Creates the directory that will hold a SQLite file, so that the default
 /// `sqlite://keyrack-data/keyrack.db` works on a fresh machine.
 fn prepare_sqlite_dir(url: &str) -> Result<()> {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:").split('?').next().unwrap_or_default();
+    let path = sqlite_path(url);
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }

@@ -1,7 +1,8 @@
 //! How many SQL statements an API call costs, counted from sqlx's own statement events (target
-//! `sqlx::query`): `POST /check` with an API key is one read, whatever the answer. A test binary
-//! of its own, because the counting subscriber is global to the process. It also shows that
-//! the one read sees a revoked key and a blocked login at once (nothing is cached).
+//! `sqlx::query`) and those of the store's direct SQLite reads (`keyrack_store::direct`): `POST
+//! /check` with an API key is one read, whatever the answer. A test binary of its own, because
+//! the counting subscriber is global to the process. It also shows that the one read sees a
+//! revoked key and a blocked login at once (nothing is cached).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,7 +22,8 @@ struct Statements {
 
 impl<S: tracing::Subscriber> Layer<S> for Statements {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() == "sqlx::query" && self.on.load(Ordering::SeqCst) {
+        let target = event.metadata().target();
+        if matches!(target, "sqlx::query" | "keyrack_store::direct") && self.on.load(Ordering::SeqCst) {
             self.count.fetch_add(1, Ordering::SeqCst);
         }
     }
