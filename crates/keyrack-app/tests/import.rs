@@ -236,6 +236,18 @@ async fn a_failure_on_row_500_of_1000_leaves_nothing_behind() {
     assert_eq!(app.count("outbox").await, outbox + 100);
     // person.created ×1000, grant ×100, invite ×100, and the import itself.
     assert_eq!(app.count("audit_events").await, events + 1201);
+
+    // The import's events are links of the tenant's chain, its head (written once, at the end
+    // of the apply) names the last of them, and the next action continues the chain from there.
+    let chain = || async { app.app.verify_audit(Some(&t.slug)).await.unwrap().remove(0) };
+    let after_import = chain().await;
+    assert!(after_import.problem.is_none(), "{after_import:?}");
+    assert_eq!(after_import.events, after_import.head_seq);
+    let person = app.person(&t, serde_json::json!({"kind": "guest", "first_name": "After", "last_name": "Import"})).await;
+    assert!(person["id"].is_string(), "{person}");
+    let next = chain().await;
+    assert!(next.problem.is_none(), "{next:?}");
+    assert_eq!(next.head_seq, after_import.head_seq + 1);
 }
 
 #[tokio::test]

@@ -19,7 +19,7 @@ use super::preview::parse;
 use super::snapshot::Catalogue;
 use super::{ApplyResult, ImportSummary, PreviewRow, Progress, RowClass, RowError, Stage};
 use crate::access::{ActionInput, GrantInput, InviteInput};
-use crate::audit::{Event, append};
+use crate::audit::{self, Event, append};
 use crate::people::{diff, person_json};
 use crate::tenants::Tenant;
 use crate::transaction;
@@ -148,13 +148,18 @@ impl App {
                 return Err(AppError::conflict("import_stale", "rows changed since the preview"));
             }
             progress.start(Stage::Writing, u64::try_from(selected.len()).unwrap_or(u64::MAX));
-            for row in &selected {
-                self.apply_row(tx, actor, origin, &tenant, row, must_change, now, &mut result).await?;
-                progress.advance(1);
-            }
+            // Thousands of events: the chain head is written once, at the end.
+            let result = audit::batch(tx, async |tx| {
+                for row in &selected {
+                    self.apply_row(tx, actor, origin, &tenant, row, must_change, now, &mut result).await?;
+                    progress.advance(1);
+                }
+                let event = Event::new(tenant.id(), actor, origin, now, "import.applied", Some(id), &record.filename);
+                append(tx, event.after(serde_json::json!(result))).await?;
+                Ok(result)
+            })
+            .await?;
             let result_json = serde_json::to_string(&result).map_err(|e| AppError::Internal(e.to_string()))?;
-            let event = Event::new(tenant.id(), actor, origin, now, "import.applied", Some(id), &record.filename);
-            append(tx, event.after(serde_json::json!(result))).await?;
             repo::imports::finish(tx, tenant.id(), id, &result_json).await?;
             Ok(result)
         });

@@ -65,6 +65,17 @@ pub async fn create_head(conn: &mut Conn, tenant_id: &str, seq: i64, hash: &str)
     Ok(r.rows_affected() == 1)
 }
 
+/// Moves the head to the link of a batch's last event (see keyrack-app `audit::batch`).
+pub async fn set_head(conn: &mut Conn, tenant_id: &str, seq: i64, hash: &str) -> Result<()> {
+    sqlx::query("UPDATE audit_chain_heads SET seq = $1, hash = $2 WHERE tenant_id = $3")
+        .bind(seq)
+        .bind(hash)
+        .bind(tenant_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Records the hash of the link just appended.
 pub async fn set_head_hash(conn: &mut Conn, tenant_id: &str, hash: &str) -> Result<()> {
     sqlx::query("UPDATE audit_chain_heads SET hash = $1 WHERE tenant_id = $2").bind(hash).bind(tenant_id).execute(conn).await?;
