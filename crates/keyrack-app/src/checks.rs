@@ -75,6 +75,20 @@ pub struct RecipientView {
     pub kind: String,
 }
 
+impl CheckView {
+    /// The answer to `input`: the decision, with the question as asked.
+    fn of(decision: Decision, permission: &Permission, input: CheckInput) -> Self {
+        Self {
+            allowed: decision.allowed,
+            code: decision.code.to_owned(),
+            reason: decision.message,
+            person: input.person,
+            permission: permission.as_str().to_owned(),
+            branch: input.branch,
+        }
+    }
+}
+
 /// The answer for a person without a login.
 fn no_login(permission: &Permission) -> Decision {
     Decision {
@@ -110,14 +124,7 @@ impl App {
             Some(login) => check(&grants(&mut conn, &tenant, &login).await?, &permission, input.branch.as_deref()),
             None => no_login(&permission),
         };
-        Ok(CheckView {
-            allowed: decision.allowed,
-            code: decision.code.to_owned(),
-            reason: decision.message,
-            person: input.person,
-            permission: permission.as_str().to_owned(),
-            branch: input.branch,
-        })
+        Ok(CheckView::of(decision, &permission, input))
     }
 
     /// [`Self::check`] for a caller that presents an API key: the key, the tenant, the person,
@@ -160,14 +167,7 @@ impl App {
             }
             None => no_login(&permission),
         };
-        Ok(CheckView {
-            allowed: decision.allowed,
-            code: decision.code.to_owned(),
-            reason: decision.message,
-            person: input.person,
-            permission: permission.as_str().to_owned(),
-            branch: input.branch,
-        })
+        Ok(CheckView::of(decision, &permission, input))
     }
 
     /// The one read of [`Self::check_with_bearer`]; 401 when no live key has this hash. On a

@@ -183,15 +183,28 @@ impl App {
         let (tenant, _) = self.import_access(actor, slug, false).await?;
         let mut conn = self.store.read().await?;
         let record = repo::imports::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
-        let filter = RowFilter {
-            classes: classes.iter().map(|c| c.as_str().to_owned()).collect(),
-            offset: i64::from(offset),
-            ..RowFilter::default()
-        };
-        let page = repo::imports::rows(&mut conn, tenant.id(), id, &filter, i64::from(limit)).await?;
-        let rows = page.iter().map(|r| parse::<PreviewRow>("row", &r.shown)).collect::<AppResult<Vec<_>>>()?;
+        let rows = page_rows(&mut conn, tenant.id(), id, classes, offset, limit).await?;
         stored_view(record, rows)
     }
+}
+
+/// The rows of a stored preview of the given classes (all when none), `limit` of them after
+/// skipping `offset`, in file order.
+pub(crate) async fn page_rows(
+    conn: &mut keyrack_store::Conn,
+    tenant_id: &str,
+    id: &str,
+    classes: &[RowClass],
+    offset: u32,
+    limit: u32,
+) -> AppResult<Vec<PreviewRow>> {
+    let filter = RowFilter {
+        classes: classes.iter().map(|c| c.as_str().to_owned()).collect(),
+        offset: i64::from(offset),
+        ..RowFilter::default()
+    };
+    let page = repo::imports::rows(conn, tenant_id, id, &filter, i64::from(limit)).await?;
+    page.iter().map(|r| parse::<PreviewRow>("row", &r.shown)).collect()
 }
 
 /// Rows written per statement at preview time.

@@ -13,10 +13,12 @@ use std::collections::HashMap;
 
 use keyrack_sheet::{Column, Format, HeaderMap, Table, write_table_csv, write_table_xlsx};
 use keyrack_store::repo;
+use keyrack_store::repo::imports::ImportRecord;
 use serde::{Deserialize, Serialize};
 
-use super::preview::{all_rows, parse, stored_view};
+use super::preview::{all_rows, page_rows, parse, stored_view};
 use super::{ExportFile, ImportPreview, RowClass, RowError};
+use crate::tenants::Tenant;
 use crate::{Actor, App, AppError, AppResult};
 
 /// The format the error report is written in: the uploaded one (ODS comes back as XLSX, which
@@ -75,6 +77,15 @@ impl App {
     /// A stored preview as the console shows it: only to the admin who made it or to an
     /// administrator of the tenant (see the module docs); anyone else gets "not found".
     pub async fn own_import(&self, actor: &Actor, slug: &str, id: &str) -> AppResult<ImportPreview> {
+        let (tenant, record) = self.visible_import(actor, slug, id).await?;
+        let mut conn = self.store.read().await?;
+        let rows = all_rows(&mut conn, tenant.id(), id).await?;
+        stored_view(record, rows)
+    }
+
+    /// The stored preview's record, with its tenant, when the actor may see it: its uploader or
+    /// an administrator ("not found" for anyone else).
+    async fn visible_import(&self, actor: &Actor, slug: &str, id: &str) -> AppResult<(Tenant, ImportRecord)> {
         let (tenant, rights) = self.import_access(actor, slug, false).await?;
         let mut conn = self.store.read().await?;
         let record = repo::imports::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
@@ -82,8 +93,7 @@ impl App {
         if !own && !rights.is_administrator() {
             return Err(AppError::NotFound);
         }
-        let rows = all_rows(&mut conn, tenant.id(), id).await?;
-        stored_view(record, rows)
+        Ok((tenant, record))
     }
 
     /// A page of a stored preview as the console shows it ([`App::import_preview_page`]), to the
@@ -97,15 +107,10 @@ impl App {
         offset: u32,
         limit: u32,
     ) -> AppResult<ImportPreview> {
-        let (tenant, rights) = self.import_access(actor, slug, false).await?;
+        let (tenant, record) = self.visible_import(actor, slug, id).await?;
         let mut conn = self.store.read().await?;
-        let record = repo::imports::get(&mut conn, tenant.id(), id).await?.ok_or(AppError::NotFound)?;
-        drop(conn);
-        let own = record.actor_kind == actor.kind() && record.actor_id.as_deref() == actor.id();
-        if !own && !rights.is_administrator() {
-            return Err(AppError::NotFound);
-        }
-        self.import_preview_page(actor, slug, id, classes, offset, limit).await
+        let rows = page_rows(&mut conn, tenant.id(), id, classes, offset, limit).await?;
+        stored_view(record, rows)
     }
 
     /// A preview with its uploaded rows (passwords emptied), for the error report; seen by the
